@@ -1,0 +1,41 @@
+# The two commands of the README's quick start: `make demo` and `make test`.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+DEMO   := examples/flights
+
+.PHONY: demo test bench lint clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+$(VENV)/.demo: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e ".[demo]"
+	touch $@
+
+$(VENV)/.test: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e ".[test,dev]"
+	touch $@ $(VENV)/.demo
+
+demo: $(VENV)/.demo
+	$(BIN)/python $(DEMO)/prepare.py
+	$(BIN)/mlplan split -p $(DEMO) --export $(DEMO)/split
+	$(BIN)/python $(DEMO)/train_elsewhere.py
+	$(BIN)/mlplan run -p $(DEMO)
+	$(BIN)/mlplan status -p $(DEMO)
+
+test: $(VENV)/.test
+	$(BIN)/python -m pytest -q -m "not slow" -p no:cacheprovider
+
+bench: $(VENV)/.test
+	$(BIN)/python -m pytest -q -m slow -p no:cacheprovider
+	for script in benchmarks/bench_*.py; do $(BIN)/python $$script; done
+
+lint: $(VENV)/.test
+	$(BIN)/ruff check src tests benchmarks examples
+	$(BIN)/ruff format --check src tests
+	$(BIN)/mypy
+
+clean:
+	rm -rf $(VENV) $(DEMO)/data $(DEMO)/split $(DEMO)/preds $(DEMO)/mlplan-out $(DEMO)/.mlplan

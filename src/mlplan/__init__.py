@@ -1,0 +1,47 @@
+"""mlplan: turn a machine-learning project idea into a measured plan.
+
+Every command of the ``mlplan`` CLI is a function here with the same name and
+arguments: :func:`init`, :func:`run`, :func:`split`, :func:`evaluate`,
+:func:`status` and :func:`history`.
+"""
+
+from mlplan.api import Status, evaluate, history, split, status
+from mlplan.data.dataset import Dataset
+from mlplan.data.split import Split
+from mlplan.errors import BudgetError, DataError, MetricError, MlplanError, PlanError, StoreError
+from mlplan.evaluation import Evaluation
+from mlplan.plan.init import init
+from mlplan.plan.load import PlanFile, load_plan
+from mlplan.plan.schema import Plan
+from mlplan.project import HistoryEntry, Project
+from mlplan.run import RunResult, run
+from mlplan.store import Store
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "BudgetError",
+    "DataError",
+    "Dataset",
+    "Evaluation",
+    "HistoryEntry",
+    "MetricError",
+    "MlplanError",
+    "Plan",
+    "PlanError",
+    "PlanFile",
+    "Project",
+    "RunResult",
+    "Split",
+    "Status",
+    "Store",
+    "StoreError",
+    "__version__",
+    "evaluate",
+    "history",
+    "init",
+    "load_plan",
+    "run",
+    "split",
+    "status",
+]

@@ -1,0 +1,89 @@
+"""Preprocessing decided from column kinds: impute, scale, one-hot, expand dates."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+from sklearn.compose import ColumnTransformer
+from sklearn.impute import SimpleImputer
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import FunctionTransformer, OneHotEncoder, StandardScaler
+
+from mlplan.data.columns import ColumnKind
+
+__all__ = ["tabular_preprocessor"]
+
+_MAX_CATEGORIES = 30
+_MIN_CATEGORY_SHARE = 0.001
+
+
+def tabular_preprocessor(
+    kinds: Mapping[str, ColumnKind], *, scale: bool = True
+) -> ColumnTransformer:
+    """A ColumnTransformer for the numeric, categorical and datetime columns.
+
+    Numeric columns are median-imputed (with a missing indicator) and scaled;
+    categorical columns are one-hot encoded, rare levels grouped; datetime columns
+    become numeric parts (year, month, day of week, hour). Text, id and constant
+    columns are left out: the bag-of-words rung is the one that reads text.
+    """
+    by_kind: dict[ColumnKind, list[str]] = {}
+    for name, kind in kinds.items():
+        by_kind.setdefault(kind, []).append(name)
+    numeric_steps: list[tuple[str, object]] = [
+        ("impute", SimpleImputer(strategy="median", add_indicator=True))
+    ]
+    if scale:
+        numeric_steps.append(("scale", StandardScaler()))
+    transformers: list[tuple[str, object, list[str]]] = []
+    if by_kind.get(ColumnKind.NUMERIC):
+        transformers.append(("numeric", Pipeline(numeric_steps), by_kind[ColumnKind.NUMERIC]))
+    if by_kind.get(ColumnKind.CATEGORICAL):
+        categorical = Pipeline(
+            [
+                ("as_text", FunctionTransformer(_as_text, feature_names_out="one-to-one")),
+                (
+                    "one_hot",
+                    OneHotEncoder(
+                        handle_unknown="infrequent_if_exist",
+                        max_categories=_MAX_CATEGORIES,
+                        min_frequency=_MIN_CATEGORY_SHARE,
+                        sparse_output=True,
+                    ),
+                ),
+            ]
+        )
+        transformers.append(("categorical", categorical, by_kind[ColumnKind.CATEGORICAL]))
+    if by_kind.get(ColumnKind.DATETIME):
+        dates = Pipeline(
+            [
+                ("parts", FunctionTransformer(_date_parts)),
+                ("impute", SimpleImputer(strategy="median")),
+                *([("scale", StandardScaler())] if scale else []),
+            ]
+        )
+        transformers.append(("datetime", dates, by_kind[ColumnKind.DATETIME]))
+    if not transformers:
+        transformers.append(("nothing", "drop", []))
+    return ColumnTransformer(transformers, remainder="drop", sparse_threshold=0.3)
+
+
+def _as_text(frame: pd.DataFrame) -> np.ndarray:
+    return frame.astype("string").fillna("(missing)").to_numpy(dtype=object)
+
+
+def _date_parts(frame: pd.DataFrame) -> np.ndarray:
+    parts = []
+    for name in frame.columns:
+        values = pd.to_datetime(frame[name], errors="coerce", format="mixed")
+        parts.extend(
+            [
+                values.dt.year,
+                values.dt.month,
+                values.dt.dayofweek,
+                values.dt.hour + values.dt.minute / 60.0,
+            ]
+        )
+    return np.column_stack([np.asarray(p, dtype=float) for p in parts])

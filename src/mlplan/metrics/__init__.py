@@ -1,0 +1,37 @@
+"""The metric engine: one number to optimise, exact operating points, honest uncertainty.
+
+Public entry points
+-------------------
+- :func:`standard_metrics` -- every cheap metric of one set of predictions;
+- :func:`operating_point` -- the exact constrained threshold of binary scores;
+- :func:`policy_from_section` / :class:`MetricPolicy` -- the plan's one number
+  with a bootstrap interval (:class:`PolicyResult`);
+- :func:`compare` -- paired comparison of two models on the same rows;
+- :func:`stream_counts` -- exact confusion counts of files larger than memory.
+"""
+
+from mlplan.metrics.definitions import METRIC_NAMES, higher_is_better, metric_names
+from mlplan.metrics.formula import Formula, parse_formula
+from mlplan.metrics.operating_point import OperatingPoint, operating_point
+from mlplan.metrics.paired import Comparison, compare
+from mlplan.metrics.policy import MetricPolicy, PolicyResult, policy_from_section
+from mlplan.metrics.standard import standard_metrics
+from mlplan.metrics.streaming import StreamedCounts, stream_counts
+
+__all__ = [
+    "METRIC_NAMES",
+    "Comparison",
+    "Formula",
+    "MetricPolicy",
+    "OperatingPoint",
+    "PolicyResult",
+    "StreamedCounts",
+    "compare",
+    "higher_is_better",
+    "metric_names",
+    "operating_point",
+    "parse_formula",
+    "policy_from_section",
+    "standard_metrics",
+    "stream_counts",
+]

@@ -1,0 +1,256 @@
+"""``mlplan run``: the whole pipeline, from the plan to the stored, reported results."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from mlplan.baselines.ladder import Predictions, RungResult, run_ladder
+from mlplan.data.dataset import Dataset
+from mlplan.data.predictions import read_predictions
+from mlplan.data.split import Split
+from mlplan.evaluation import Evaluation, evaluate_predictions, evaluate_rung
+from mlplan.metrics import MetricPolicy, policy_from_section
+from mlplan.plan.load import PlanFile
+from mlplan.project import Project, git_sha
+from mlplan.store import utc_now
+
+__all__ = ["BALANCED_METRICS", "RunResult", "run"]
+
+BALANCED_METRICS = frozenset({"balanced_accuracy", "macro_f1", "mcc", "cohen_kappa"})
+
+
+@dataclass(frozen=True, kw_only=True)
+class RunResult:
+    """Everything one run measured, as stored and reported."""
+
+    run_id: int
+    project: str
+    stage: str
+    task: str
+    task_reason: str
+    metric: str
+    higher_is_better: bool
+    data_fingerprint: str
+    n_rows: int
+    n_rows_total: int
+    n_train: int
+    n_test: int
+    split_strategy: str
+    test_fingerprint: str
+    columns: dict[str, str]
+    evaluations: tuple[Evaluation, ...]
+    requirement: dict[str, float]
+    started_at: str
+    finished_at: str
+    git_sha: str | None
+    plan_hash: str
+    notes: tuple[str, ...] = field(default=())
+    outputs: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def best(self) -> Evaluation | None:
+        """The evaluation with the best value of the plan's metric."""
+        scored = [e for e in self.evaluations if e.value is not None]
+        if not scored:
+            return None
+        sign = 1.0 if self.higher_is_better else -1.0
+        return max(scored, key=lambda e: sign * float(e.value))  # type: ignore[arg-type]
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form (what ``results.json`` holds)."""
+        best = self.best
+        return {
+            "run_id": self.run_id,
+            "project": self.project,
+            "stage": self.stage,
+            "task": self.task,
+            "task_reason": self.task_reason,
+            "metric": {"name": self.metric, "higher_is_better": self.higher_is_better},
+            "data": {
+                "fingerprint": self.data_fingerprint,
+                "n_rows": self.n_rows,
+                "n_rows_total": self.n_rows_total,
+                "columns": self.columns,
+            },
+            "split": {
+                "strategy": self.split_strategy,
+                "n_train": self.n_train,
+                "n_test": self.n_test,
+                "test_fingerprint": self.test_fingerprint,
+            },
+            "requirement": self.requirement,
+            "evaluations": [e.to_dict() for e in self.evaluations],
+            "best": best.name if best else None,
+            "started_at": self.started_at,
+            "finished_at": self.finished_at,
+            "git_sha": self.git_sha,
+            "plan_hash": self.plan_hash,
+            "notes": list(self.notes),
+        }
+
+
+def run(
+    plan: str | Path | PlanFile | None = None,
+    *,
+    n_jobs: int = 2,
+    on_progress: Callable[[str, int, int], None] | None = None,
+    write_reports: bool = True,
+) -> RunResult:
+    """Run the plan: load, split, ladder, evaluate, store and report.
+
+    Parameters
+    ----------
+    plan : str or Path, optional
+        The plan file or its folder (default: ``./mlplan.yaml``).
+    n_jobs : int, default 2
+        Parallel jobs for the ladder.
+    on_progress : callable, optional
+        Called as ``on_progress(label, done, total)`` as work advances.
+    write_reports : bool, default True
+        Write ``report.html``, ``report.md`` and ``results.json`` into the plan's
+        output folder.
+
+    Returns
+    -------
+    RunResult
+    """
+    started = utc_now()
+    with Project(plan) as project:
+        plan_file = project.plan_file
+        section = plan_file.plan
+        dataset = project.load_dataset()
+        policy = policy_from_section(section.metric, dataset.task)
+        split, split_note = project.frozen_split(dataset)
+        balanced = any(name in BALANCED_METRICS for name in _metric_names(section.metric))
+        rungs = run_ladder(
+            dataset,
+            split,
+            policy,
+            rungs=section.baselines.ladder,
+            n_folds=section.baselines.cv_folds,
+            balanced=balanced,
+            n_jobs=n_jobs,
+            on_progress=on_progress,
+        )
+        evaluations, predictions = _evaluate_all(plan_file, dataset, split, policy, rungs)
+        result = RunResult(
+            run_id=0,
+            project=section.project.name,
+            stage=project.stage,
+            task=dataset.task,
+            task_reason=dataset.task_reason,
+            metric=policy.name,
+            higher_is_better=policy.higher_is_better,
+            data_fingerprint=dataset.fingerprint,
+            n_rows=len(dataset.ids),
+            n_rows_total=dataset.n_rows_total,
+            n_train=len(split.train_ids),
+            n_test=len(split.test_ids),
+            split_strategy=split.strategy,
+            test_fingerprint=split.test_fingerprint,
+            columns={c.name: c.kind.value for c in dataset.columns},
+            evaluations=tuple(evaluations),
+            requirement=dict(section.baselines.requirement),
+            started_at=started,
+            finished_at=utc_now(),
+            git_sha=git_sha(plan_file.root),
+            plan_hash=plan_file.sha256,
+            notes=(*dataset.notes, split_note, *([split.note] if split.note else [])),
+        )
+        run_id = _store(project, result, predictions)
+    result = _with(result, run_id=run_id)
+    if write_reports:
+        from mlplan.report import write_reports as write
+
+        outputs = write(result, plan_file.resolve(section.output))
+        result = _with(result, outputs={k: str(v) for k, v in outputs.items()})
+    return result
+
+
+def _with(result: RunResult, **changes: Any) -> RunResult:
+    from dataclasses import replace
+
+    return replace(result, **changes)
+
+
+def _metric_names(section: Any) -> list[str]:
+    names: list[str] = []
+    if section.optimise:
+        names.append(section.optimise)
+    names.extend(section.average or [])
+    names.extend((section.weighted or {}).keys())
+    return names
+
+
+def _evaluate_all(
+    plan_file: PlanFile,
+    dataset: Dataset,
+    split: Split,
+    policy: MetricPolicy,
+    rungs: tuple[RungResult, ...],
+) -> tuple[list[Evaluation], dict[str, Predictions]]:
+    metric = plan_file.plan.metric
+    options: dict[str, Any] = {"n_resamples": metric.resamples, "confidence": metric.confidence}
+    _, test_pos = split.positions(dataset)
+    y_test = dataset.y[test_pos]
+    evaluations = [evaluate_rung(r, dataset, y_test, policy, **options) for r in rungs]
+    predictions = {r.name: r.test for r in rungs}
+    for entry in plan_file.plan.models:
+        pred, score = read_predictions(
+            plan_file.resolve(entry.predictions),
+            dataset,
+            split.test_ids,
+            id_column=entry.id_column,
+            score_column=entry.score_column,
+            label_column=entry.label_column,
+            id_name=plan_file.plan.data.id,
+        )
+        preds = Predictions(pred=pred, score=score)
+        predictions[entry.name] = preds
+        evaluations.append(
+            evaluate_predictions(entry.name, "model", dataset, y_test, preds, policy, **options)
+        )
+    return evaluations, predictions
+
+
+def _store(project: Project, result: RunResult, predictions: dict[str, Predictions]) -> int:
+    """Write the run in one transaction: all of it or nothing."""
+    best = result.best
+    with project.store.transaction() as tx:
+        run_id = tx.add_run(
+            {
+                "started_at": result.started_at,
+                "finished_at": result.finished_at,
+                "project": result.project,
+                "stage": result.stage,
+                "plan_hash": result.plan_hash,
+                "data_fingerprint": result.data_fingerprint,
+                "test_fingerprint": result.test_fingerprint,
+                "git_sha": result.git_sha,
+                "command": "run",
+                "summary": {
+                    "task": result.task,
+                    "metric": result.metric,
+                    "higher_is_better": result.higher_is_better,
+                    "best": best.name if best else None,
+                    "best_value": best.value if best else None,
+                    "n_train": result.n_train,
+                    "n_test": result.n_test,
+                    "requirement": result.requirement,
+                    "notes": list(result.notes),
+                },
+            }
+        )
+        for evaluation in result.evaluations:
+            tx.add_evaluation(run_id, evaluation.to_dict())
+        for name, preds in predictions.items():
+            arrays = {"pred": preds.pred}
+            if preds.score is not None:
+                arrays["score"] = np.asarray(preds.score)
+            tx.add_predictions(run_id, name, arrays)
+    return run_id

@@ -1,0 +1,64 @@
+"""Schema migrations of the store, applied in order, each in its own transaction.
+
+Never edit a released migration: append a new one. ``MIGRATIONS[i]`` brings the
+schema from version ``i`` to ``i + 1``.
+"""
+
+from __future__ import annotations
+
+__all__ = ["MIGRATIONS", "SCHEMA_VERSION"]
+
+MIGRATIONS: tuple[str, ...] = (
+    """
+    CREATE TABLE runs (
+        id               INTEGER PRIMARY KEY,
+        started_at       TEXT NOT NULL,
+        finished_at      TEXT NOT NULL,
+        project          TEXT NOT NULL,
+        stage            TEXT NOT NULL,
+        plan_hash        TEXT NOT NULL,
+        data_fingerprint TEXT NOT NULL,
+        test_fingerprint TEXT NOT NULL,
+        git_sha          TEXT,
+        command          TEXT NOT NULL,
+        summary          TEXT NOT NULL          -- JSON: task, metric, notes
+    );
+    CREATE TABLE splits (
+        id               INTEGER PRIMARY KEY,
+        created_at       TEXT NOT NULL,
+        data_fingerprint TEXT NOT NULL,
+        strategy         TEXT NOT NULL,
+        config           TEXT NOT NULL,         -- JSON of the plan's split section
+        test_fingerprint TEXT NOT NULL,
+        train_ids        BLOB NOT NULL,         -- zlib-compressed JSON list
+        test_ids         BLOB NOT NULL,
+        note             TEXT NOT NULL DEFAULT ''
+    );
+    CREATE TABLE evaluations (
+        run_id     INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        name       TEXT NOT NULL,
+        source     TEXT NOT NULL,               -- rung | model | declared
+        value      REAL,
+        lo         REAL,
+        hi         REAL,
+        threshold  REAL,
+        record     TEXT NOT NULL,               -- JSON of the whole Evaluation
+        PRIMARY KEY (run_id, name)
+    );
+    CREATE TABLE predictions (
+        run_id  INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        name    TEXT NOT NULL,
+        part    TEXT NOT NULL,                  -- pred | score
+        array   BLOB NOT NULL,                  -- .npy bytes, never pickled
+        PRIMARY KEY (run_id, name, part)
+    );
+    CREATE TABLE events (
+        id      INTEGER PRIMARY KEY,
+        at      TEXT NOT NULL,
+        kind    TEXT NOT NULL,                  -- stage | decision | gate | ...
+        payload TEXT NOT NULL                   -- JSON
+    );
+    """,
+)
+
+SCHEMA_VERSION = len(MIGRATIONS)

@@ -1,0 +1,47 @@
+"""The public API is what __all__ says, sorted, and nothing disappears silently."""
+
+import mlplan
+
+
+def test_public_names_are_pinned() -> None:
+    assert mlplan.__all__ == [
+        "BudgetError",
+        "DataError",
+        "Dataset",
+        "Evaluation",
+        "HistoryEntry",
+        "MetricError",
+        "MlplanError",
+        "Plan",
+        "PlanError",
+        "PlanFile",
+        "Project",
+        "RunResult",
+        "Split",
+        "Status",
+        "Store",
+        "StoreError",
+        "__version__",
+        "evaluate",
+        "history",
+        "init",
+        "load_plan",
+        "run",
+        "split",
+        "status",
+    ]
+    assert sorted(mlplan.__all__) == mlplan.__all__
+    for name in mlplan.__all__:
+        assert hasattr(mlplan, name), name
+
+
+def test_errors_are_also_builtin_errors() -> None:
+    """Callers can catch ValueError / RuntimeError without knowing mlplan."""
+    assert issubclass(mlplan.PlanError, ValueError)
+    assert issubclass(mlplan.DataError, ValueError)
+    assert issubclass(mlplan.MetricError, ValueError)
+    assert issubclass(mlplan.StoreError, RuntimeError)
+    assert all(
+        issubclass(getattr(mlplan, n), mlplan.MlplanError)
+        for n in ("PlanError", "DataError", "MetricError", "StoreError", "BudgetError")
+    )
