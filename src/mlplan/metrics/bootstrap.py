@@ -69,7 +69,9 @@ def multinomial_replicates(
     return rng.multinomial(n, p, size=n_resamples).astype(np.int64)
 
 
-def count_jackknife(cells: NDArray[np.integer], stat: Callable[[NDArray[np.int64]], F64]) -> Jackknife:
+def count_jackknife(
+    cells: NDArray[np.integer], stat: Callable[[NDArray[np.int64]], F64]
+) -> Jackknife:
     """Jackknife of a statistic of cell counts: one evaluation per non-empty cell.
 
     ``stat`` takes an array of shape ``(m, len(cells))`` and returns ``(m,)``.
@@ -78,7 +80,9 @@ def count_jackknife(cells: NDArray[np.integer], stat: Callable[[NDArray[np.int64
     nz = np.flatnonzero(cells)
     drops = np.repeat(cells[None, :], nz.size, axis=0)
     drops[np.arange(nz.size), nz] -= 1
-    return Jackknife(values=np.asarray(stat(drops), dtype=np.float64), weights=cells[nz].astype(np.float64))
+    return Jackknife(
+        values=np.asarray(stat(drops), dtype=np.float64), weights=cells[nz].astype(np.float64)
+    )
 
 
 def interval(
@@ -181,9 +185,7 @@ def rechosen_replicates(
         Chosen candidate index into ``curve.thresholds`` (-1 where unreachable).
     """
     sign = 1.0 if higher_is_better else -1.0
-    monotone = higher_is_better and objective.monotone and all(
-        f.monotone for _, f in constraints
-    )
+    monotone = higher_is_better and objective.monotone and all(f.monotone for _, f in constraints)
     starts = _blocks(curve)
     ends = starts[1:] - 1  # last group of each block
     bp = np.add.reduceat(curve.group_pos, starts[:-1])

@@ -76,24 +76,40 @@ _INFOS: tuple[MetricInfo, ...] = (
     MetricInfo("recall", "confusion", True, _CLS, "tp / (tp + fn), a.k.a. sensitivity"),
     MetricInfo("f1", "confusion", True, _CLS, "harmonic mean of precision and recall"),
     MetricInfo("fbeta", "confusion", True, _CLS, "F-beta; beta from the plan (default 1)"),
-    MetricInfo("accuracy", "confusion", True, _CLS, "share of correct labels (subset acc. for multilabel)"),
+    MetricInfo(
+        "accuracy", "confusion", True, _CLS, "share of correct labels (subset acc. for multilabel)"
+    ),
     MetricInfo("balanced_accuracy", "confusion", True, _BM, "mean recall over classes present"),
     MetricInfo("specificity", "confusion", True, _B, "tn / (tn + fp)"),
     MetricInfo("npv", "confusion", True, _B, "negative predictive value tn / (tn + fn)"),
     MetricInfo("mcc", "confusion", True, _BM, "Matthews correlation coefficient"),
     MetricInfo("kappa", "confusion", True, _BM, "Cohen's kappa"),
     MetricInfo("hamming_loss", "confusion", False, ("multilabel",), "share of wrong label cells"),
-    MetricInfo("roc_auc", "score", True, _CLS, "area under the ROC curve (one-vs-rest for multiclass)"),
-    MetricInfo("average_precision", "score", True, ("binary", "multilabel"), "area under the step PR curve"),
+    MetricInfo(
+        "roc_auc", "score", True, _CLS, "area under the ROC curve (one-vs-rest for multiclass)"
+    ),
+    MetricInfo(
+        "average_precision", "score", True, ("binary", "multilabel"), "area under the step PR curve"
+    ),
     MetricInfo("log_loss", "score", False, _BM, "mean negative log-likelihood"),
     MetricInfo("brier", "score", False, _BM, "mean squared error of probabilities"),
     MetricInfo("mae", "regression", False, ("regression",), "mean absolute error"),
     MetricInfo("mse", "regression", False, ("regression",), "mean squared error"),
     MetricInfo("rmse", "regression", False, ("regression",), "root mean squared error"),
     MetricInfo("r2", "regression", True, ("regression",), "coefficient of determination"),
-    MetricInfo("mape", "regression", False, ("regression",), "mean absolute percentage error (fraction)"),
-    MetricInfo("quantile_loss", "regression", False, ("regression",), "mean pinball loss (alpha from caller, 0.5)"),
-    MetricInfo("fit_seconds", "cost", False, _ALL, "training time in seconds, measured by the ladder"),
+    MetricInfo(
+        "mape", "regression", False, ("regression",), "mean absolute percentage error (fraction)"
+    ),
+    MetricInfo(
+        "quantile_loss",
+        "regression",
+        False,
+        ("regression",),
+        "mean pinball loss (alpha from caller, 0.5)",
+    ),
+    MetricInfo(
+        "fit_seconds", "cost", False, _ALL, "training time in seconds, measured by the ladder"
+    ),
     MetricInfo("latency_ms", "cost", False, _ALL, "prediction latency in ms per 1k rows"),
     MetricInfo("model_mb", "cost", False, _ALL, "serialised model size in MB"),
     MetricInfo("tp", "count", True, _B, "true positives (formulas only)"),
@@ -263,5 +279,10 @@ def confusion_value(
             f"metric: {name!r} is not a confusion-matrix metric; "
             f"allowed: {', '.join(sorted(_CONFUSION))}"
         )
-    a = [v if isinstance(v, np.ndarray) and v.dtype.kind in "iuf" else np.asarray(v, dtype=np.float64) for v in (tp, fp, tn, fn)]
+    a = [
+        v
+        if isinstance(v, np.ndarray) and v.dtype.kind in "iuf"
+        else np.asarray(v, dtype=np.float64)
+        for v in (tp, fp, tn, fn)
+    ]
     return np.asarray(fn_(a[0], a[1], a[2], a[3], beta), dtype=np.float64)

@@ -174,7 +174,9 @@ class _Parser:
             if self.peek().kind == "op" and self.peek().text == "(":
                 return self.call(tok)
             if tok.text in _FUNCS:
-                raise _fail(self.text, tok.pos, f"function {tok.text!r} needs arguments in parentheses")
+                raise _fail(
+                    self.text, tok.pos, f"function {tok.text!r} needs arguments in parentheses"
+                )
             if self.allowed is not None and tok.text not in self.allowed:
                 raise _fail(
                     self.text,
@@ -207,7 +209,9 @@ class _Parser:
         lo, hi = _FUNCS[name.text]
         if len(args) < lo or (hi is not None and len(args) > hi):
             want = f"exactly {lo}" if hi == lo else f"at least {lo}"
-            raise _fail(self.text, name.pos, f"{name.text}() takes {want} argument(s), got {len(args)}")
+            raise _fail(
+                self.text, name.pos, f"{name.text}() takes {want} argument(s), got {len(args)}"
+            )
         return _Call(name.text, tuple(args))
 
 
@@ -242,9 +246,13 @@ def _eval(node: _Node, env: Mapping[str, Any]) -> Any:
         return np.divide(a, b)
     args = [_eval(a, env) for a in node.args]
     if node.func == "min":
-        return np.minimum.reduce(np.broadcast_arrays(*[np.asarray(a, dtype=np.float64) for a in args]))
+        return np.minimum.reduce(
+            np.broadcast_arrays(*[np.asarray(a, dtype=np.float64) for a in args])
+        )
     if node.func == "max":
-        return np.maximum.reduce(np.broadcast_arrays(*[np.asarray(a, dtype=np.float64) for a in args]))
+        return np.maximum.reduce(
+            np.broadcast_arrays(*[np.asarray(a, dtype=np.float64) for a in args])
+        )
     if node.func == "sqrt":
         return np.sqrt(args[0])
     return np.abs(args[0])

@@ -113,4 +113,6 @@ def formula_count_function(
         env = {name: part(tp, fp, tn, fn_) for name, part in parts.items()}
         return formula.evaluate(env)
 
-    return CountFunction(formula.text, fn, monotone=False, constant=all(p.constant for p in parts.values()))
+    return CountFunction(
+        formula.text, fn, monotone=False, constant=all(p.constant for p in parts.values())
+    )

@@ -103,7 +103,11 @@ def unreachable_note(
     failing = []
     for con, f in constraints:
         vals = f(tp, fp, tn, fn)
-        best = float(np.nanmax(vals) if con.wants_high else np.nanmin(vals)) if vals.size else float("nan")
+        best = (
+            float(np.nanmax(vals) if con.wants_high else np.nanmin(vals))
+            if vals.size
+            else float("nan")
+        )
         if f.constant:
             parts.append(f"{con.name} is {_fmt(best)} (needs {con.op} {con.bound:g})")
         else:

@@ -170,8 +170,19 @@ def compare(
         auc_a, auc_b, var, p = delong(y, sa, sb)
         half = float(ndtri(0.5 + confidence / 2.0)) * np.sqrt(var)
         d = auc_b - auc_a
-        return Comparison(metric, auc_a, auc_b, d, float(d - half), float(d + half), p, "delong", True, int(y.size),
-                          "normal interval from the DeLong covariance")
+        return Comparison(
+            metric,
+            auc_a,
+            auc_b,
+            d,
+            float(d - half),
+            float(d + half),
+            p,
+            "delong",
+            True,
+            int(y.size),
+            "normal interval from the DeLong covariance",
+        )
     ta, tb = threshold if isinstance(threshold, tuple) else (threshold, threshold)
     if task == "binary":
         if metric not in BINARY_CONFUSION and metric != "fbeta":
@@ -215,7 +226,9 @@ def compare(
 
         def stat(d: NDArray[np.int64]) -> F64:
             x = d.reshape(-1, k, k, k)
-            return multiclass_value(metric, x.sum(axis=2), averaging) - multiclass_value(metric, x.sum(axis=3), averaging)
+            return multiclass_value(metric, x.sum(axis=2), averaging) - multiclass_value(
+                metric, x.sum(axis=3), averaging
+            )
 
         x0 = cells.reshape(k, k, k)
         va = float(multiclass_value(metric, x0.sum(axis=2), averaging))
@@ -227,4 +240,6 @@ def compare(
         reps = stat(multinomial_replicates(cells, n_resamples, rng))
         jack = count_jackknife(cells, stat) if method == "bca" else None
         lo, hi = interval(reps, diff, confidence, method, jack)
-    return Comparison(metric, va, vb, diff, lo, hi, p, "mcnemar", higher_is_better(metric), int(y.size))
+    return Comparison(
+        metric, va, vb, diff, lo, hi, p, "mcnemar", higher_is_better(metric), int(y.size)
+    )

@@ -146,7 +146,9 @@ class MetricPolicy:
         return frozenset(out)
 
     def _count_based(self) -> bool:
-        return all(n not in THRESHOLD_FREE and metric_info(n).kind != "regression" for n in self.names)
+        return all(
+            n not in THRESHOLD_FREE and metric_info(n).kind != "regression" for n in self.names
+        )
 
     # ------------------------------------------------------------- evaluate
     def evaluate(
@@ -199,7 +201,9 @@ class MetricPolicy:
             return self._multiclass(y_true, y_pred, y_score, costs, b, conf, meth, rng)
         if self.task == "regression":
             return self._regression(y_true, y_pred, costs, b, conf, meth, rng)
-        raise MetricError(f"task: policies support binary, multiclass and regression; got {self.task!r}")
+        raise MetricError(
+            f"task: policies support binary, multiclass and regression; got {self.task!r}"
+        )
 
     # -------------------------------------------------------------- pieces
     def _combine(self, env: Mapping[str, Any]) -> F64:
@@ -262,14 +266,21 @@ class MetricPolicy:
             constants = {k: sm[k] for k in THRESHOLD_FREE if k in sm}
             for k in needs_scores:
                 if k not in constants:
-                    raise MetricError(f"evaluate: {k} is undefined here (one class only, or scores outside [0, 1])")
-        cons = [(c, count_function(c.name, beta=self.beta, costs=costs, constants=constants)) for c in self.constraints]
+                    raise MetricError(
+                        f"evaluate: {k} is undefined here (one class only, or scores outside [0, 1])"
+                    )
+        cons = [
+            (c, count_function(c.name, beta=self.beta, costs=costs, constants=constants))
+            for c in self.constraints
+        ]
         # ----- constrained with scores: choose the operating threshold
         if self.kind == "constrained" and curve is not None and self.optimise not in THRESHOLD_FREE:
             assert self.optimise is not None
             obj = count_function(self.optimise, beta=self.beta, costs=costs, constants=constants)
             tp, fp = curve.tps, curve.fps
-            idx = choose_candidate(tp, fp, curve.n_pos, curve.n_neg, obj, self.higher_is_better, cons)
+            idx = choose_candidate(
+                tp, fp, curve.n_pos, curve.n_neg, obj, self.higher_is_better, cons
+            )
             if idx is None:
                 note = unreachable_note(tp, fp, curve.n_pos, curve.n_neg, cons)
                 return PolicyResult(None, None, None, None, False, {}, note)
@@ -304,8 +315,14 @@ class MetricPolicy:
         value = float(self._combine(env))
         reachable = bool(self._feasible(env))
         if not reachable:
-            failing = [_fmt_bound(c) + f" (is {env[c.name]:.4g})" for c in self.constraints if not c.holds(env[c.name])]
-            return PolicyResult(None, None, None, None, False, metrics, "unreachable: " + "; ".join(failing))
+            failing = [
+                _fmt_bound(c) + f" (is {env[c.name]:.4g})"
+                for c in self.constraints
+                if not c.holds(env[c.name])
+            ]
+            return PolicyResult(
+                None, None, None, None, False, metrics, "unreachable: " + "; ".join(failing)
+            )
         reps, jack, note = None, None, ""
         if b > 0 and not (self.names <= COST_METRICS):
             if self._count_based():
@@ -350,24 +367,40 @@ class MetricPolicy:
         p = as_probabilities(y_score) if y_score is not None else None
         k = p.shape[1] if p is not None else None
         y = as_class_codes(y_true, k, "y_true")
-        pred = as_class_codes(y_pred, k, "y_pred") if y_pred is not None else (
-            np.argmax(p, axis=1).astype(np.int64) if p is not None else None
+        pred = (
+            as_class_codes(y_pred, k, "y_pred")
+            if y_pred is not None
+            else (np.argmax(p, axis=1).astype(np.int64) if p is not None else None)
         )
         if pred is None:
             raise MetricError("evaluate: give y_pred or y_score for a multiclass task")
         check_lengths("evaluate", y_true=y, y_pred=pred, y_score=p)
         kk = k if k is not None else int(max(y.max(), pred.max())) + 1
-        metrics = standard_metrics("multiclass", y, y_pred=pred, y_score=p, averaging=self.averaging)
-        metrics["fbeta"] = float(multiclass_value("fbeta", multiclass_confusion(y, pred, kk), self.averaging, beta=self.beta))
+        metrics = standard_metrics(
+            "multiclass", y, y_pred=pred, y_score=p, averaging=self.averaging
+        )
+        metrics["fbeta"] = float(
+            multiclass_value(
+                "fbeta", multiclass_confusion(y, pred, kk), self.averaging, beta=self.beta
+            )
+        )
         missing = self.names - set(metrics) - COST_METRICS
         if missing:
-            raise MetricError(f"evaluate: {', '.join(sorted(missing))} need class probabilities; give y_score")
+            raise MetricError(
+                f"evaluate: {', '.join(sorted(missing))} need class probabilities; give y_score"
+            )
         env: dict[str, Any] = dict(metrics)
         env.update({kx: float(v) for kx, v in (costs or {}).items()})
         value = float(self._combine(env))
         if not bool(self._feasible(env)):
-            failing = [_fmt_bound(c) + f" (is {env[c.name]:.4g})" for c in self.constraints if not c.holds(env[c.name])]
-            return PolicyResult(None, None, None, None, False, metrics, "unreachable: " + "; ".join(failing))
+            failing = [
+                _fmt_bound(c) + f" (is {env[c.name]:.4g})"
+                for c in self.constraints
+                if not c.holds(env[c.name])
+            ]
+            return PolicyResult(
+                None, None, None, None, False, metrics, "unreachable: " + "; ".join(failing)
+            )
         reps, jack, note = None, None, ""
         if b > 0 and not (self.names <= COST_METRICS):
             if all(n in MULTICLASS_CONFUSION or n in COST_METRICS for n in self.names):
@@ -378,17 +411,23 @@ class MetricPolicy:
                     stack = d.reshape(-1, kk, kk)
                     e: dict[str, Any] = {
                         n: multiclass_value(n, stack, self.averaging, beta=self.beta)
-                        for n in self.names if n in MULTICLASS_CONFUSION
+                        for n in self.names
+                        if n in MULTICLASS_CONFUSION
                     }
-                    e.update({n: float(costs[n]) for n in self.names if n in COST_METRICS and costs})
+                    e.update(
+                        {n: float(costs[n]) for n in self.names if n in COST_METRICS and costs}
+                    )
                     return self._combine(e)
 
                 reps = stat(multinomial_replicates(cells, b, rng))
                 jack = count_jackknife(cells, stat)
             elif y.size * b <= ROW_BOOTSTRAP_BUDGET:
+
                 def rstat(idx: NDArray[np.intp]) -> float:
                     pp = p[idx] if p is not None else None
-                    m = standard_metrics("multiclass", y[idx], y_pred=pred[idx], y_score=pp, averaging=self.averaging)
+                    m = standard_metrics(
+                        "multiclass", y[idx], y_pred=pred[idx], y_score=pp, averaging=self.averaging
+                    )
                     m.update({kx: float(v) for kx, v in (costs or {}).items()})
                     try:
                         return float(self._combine(m))
@@ -409,16 +448,25 @@ class MetricPolicy:
         metrics = standard_metrics("regression", y, y_pred=p)
         missing = self.names - set(metrics) - COST_METRICS
         if missing:
-            raise MetricError(f"evaluate: {', '.join(sorted(missing))} undefined (mape needs non-zero targets)")
+            raise MetricError(
+                f"evaluate: {', '.join(sorted(missing))} undefined (mape needs non-zero targets)"
+            )
         env: dict[str, Any] = dict(metrics)
         env.update({k: float(v) for k, v in (costs or {}).items()})
         value = float(self._combine(env))
         if not bool(self._feasible(env)):
-            failing = [_fmt_bound(c) + f" (is {env[c.name]:.4g})" for c in self.constraints if not c.holds(env[c.name])]
-            return PolicyResult(None, None, None, None, False, metrics, "unreachable: " + "; ".join(failing))
+            failing = [
+                _fmt_bound(c) + f" (is {env[c.name]:.4g})"
+                for c in self.constraints
+                if not c.holds(env[c.name])
+            ]
+            return PolicyResult(
+                None, None, None, None, False, metrics, "unreachable: " + "; ".join(failing)
+            )
         reps, note = None, ""
         if b > 0 and not (self.names <= COST_METRICS):
             if y.size * b <= ROW_BOOTSTRAP_BUDGET:
+
                 def stat(idx: NDArray[np.intp]) -> float:
                     m = standard_metrics("regression", y[idx], y_pred=p[idx])
                     m.update({k: float(v) for k, v in (costs or {}).items()})
@@ -509,7 +557,9 @@ def policy_from_section(section: Any, task: str) -> MetricPolicy:
             cons.append(parse_constraint(name, text))
         names_used = [section.optimise] + [c.name for c in cons]
         if section.optimise in THRESHOLD_FREE:
-            moving = [c.name for c in cons if c.name not in THRESHOLD_FREE and c.name not in COST_METRICS]
+            moving = [
+                c.name for c in cons if c.name not in THRESHOLD_FREE and c.name not in COST_METRICS
+            ]
             if moving:
                 raise MetricError(
                     f"metric.subject_to: {section.optimise} does not depend on a threshold, so "
@@ -538,7 +588,9 @@ def policy_from_section(section: Any, task: str) -> MetricPolicy:
         for n, w in comps:
             _check_name(n, task, "average" if section.average is not None else f"weighted.{n}")
             if not np.isfinite(w) or w <= 0:
-                raise MetricError(f"metric.weighted.{n}: weights must be positive numbers; got {w!r}")
+                raise MetricError(
+                    f"metric.weighted.{n}: weights must be positive numbers; got {w!r}"
+                )
         dirs = {metric_info(n).higher_is_better for n, _ in comps}
         if len(dirs) > 1:
             raise MetricError(
@@ -560,14 +612,20 @@ def policy_from_section(section: Any, task: str) -> MetricPolicy:
     elif section.fbeta is not None:
         names_used = ["fbeta"]
         policy = MetricPolicy(
-            name=f"F{section.fbeta:g}", higher_is_better=True, kind="fbeta", beta=float(section.fbeta), **common
+            name=f"F{section.fbeta:g}",
+            higher_is_better=True,
+            kind="fbeta",
+            beta=float(section.fbeta),
+            **common,
         )
     else:
         assert section.formula is not None
         allowed = [n for n in metric_names(task) if task == "binary" or n not in COUNT_NAMES]
         formula = parse_formula(section.formula, allowed)
         names_used = sorted(formula.names)
-        policy = MetricPolicy(name=section.formula, higher_is_better=True, kind="formula", formula=formula, **common)
+        policy = MetricPolicy(
+            name=section.formula, higher_is_better=True, kind="formula", formula=formula, **common
+        )
     if task == "multiclass" and section.averaging is None:
         averaged = {"precision", "recall", "f1", "fbeta", "roc_auc"} & set(names_used)
         if averaged:

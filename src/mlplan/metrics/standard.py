@@ -96,10 +96,14 @@ def _multiclass(y_true: Any, y_pred: Any, y_score: Any, averaging: str) -> dict[
     return out
 
 
-def _multilabel(y_true: Any, y_pred: Any, y_score: Any, averaging: str, threshold: float) -> dict[str, float]:
+def _multilabel(
+    y_true: Any, y_pred: Any, y_score: Any, averaging: str, threshold: float
+) -> dict[str, float]:
     yt = np.asarray(y_true)
     if yt.ndim != 2:
-        raise MetricError(f"y_true: expected an (n, L) 0/1 matrix for a multilabel task; got shape {yt.shape}")
+        raise MetricError(
+            f"y_true: expected an (n, L) 0/1 matrix for a multilabel task; got shape {yt.shape}"
+        )
     y = np.column_stack([as_binary_labels(yt[:, j], f"y_true[:, {j}]") for j in range(yt.shape[1])])
     s = None
     if y_score is not None:
@@ -111,7 +115,9 @@ def _multilabel(y_true: Any, y_pred: Any, y_score: Any, averaging: str, threshol
         pa = np.asarray(y_pred)
         if pa.shape != y.shape:
             raise MetricError(f"y_pred: expected shape {y.shape} like y_true; got {pa.shape}")
-        pred = np.column_stack([as_binary_labels(pa[:, j], f"y_pred[:, {j}]") for j in range(pa.shape[1])])
+        pred = np.column_stack(
+            [as_binary_labels(pa[:, j], f"y_pred[:, {j}]") for j in range(pa.shape[1])]
+        )
     elif s is not None:
         pred = s >= threshold
     else:

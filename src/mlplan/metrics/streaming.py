@@ -51,10 +51,14 @@ class StreamedCounts:
         for t, c in zip(self.thresholds, self.counts, strict=True):
             if t == threshold:
                 return c
-        raise MetricError(f"stream_counts: threshold {threshold!r} was not counted; counted: {list(self.thresholds)}")
+        raise MetricError(
+            f"stream_counts: threshold {threshold!r} was not counted; counted: {list(self.thresholds)}"
+        )
 
 
-def _chunks_from_path(path: Path, y_col: str, s_col: str, chunk_rows: int) -> Iterable[tuple[Any, Any]]:
+def _chunks_from_path(
+    path: Path, y_col: str, s_col: str, chunk_rows: int
+) -> Iterable[tuple[Any, Any]]:
     suffix = path.suffix.lower()
     if suffix in (".parquet", ".pq"):
         import pyarrow.parquet as pq
@@ -66,7 +70,10 @@ def _chunks_from_path(path: Path, y_col: str, s_col: str, chunk_rows: int) -> It
                 f"{path}: missing column(s) {', '.join(sorted(missing))}; columns: {', '.join(pf.schema_arrow.names)}"
             )
         for batch in pf.iter_batches(batch_size=chunk_rows, columns=[y_col, s_col]):
-            yield batch.column(y_col).to_numpy(zero_copy_only=False), batch.column(s_col).to_numpy(zero_copy_only=False)
+            yield (
+                batch.column(y_col).to_numpy(zero_copy_only=False),
+                batch.column(s_col).to_numpy(zero_copy_only=False),
+            )
     elif suffix in (".csv", ".txt", ".gz"):
         import pandas as pd
 
@@ -138,7 +145,9 @@ def stream_counts(
     if n == 0:
         raise MetricError("stream_counts: the source has no rows")
     counts = tuple(
-        BinaryCounts(tp=int(tp[j]), fp=int(k[j] - tp[j]), tn=int(n - p - (k[j] - tp[j])), fn=int(p - tp[j]))
+        BinaryCounts(
+            tp=int(tp[j]), fp=int(k[j] - tp[j]), tn=int(n - p - (k[j] - tp[j])), fn=int(p - tp[j])
+        )
         for j in range(len(ts))
     )
     return StreamedCounts(ts, counts, n, ll, br)

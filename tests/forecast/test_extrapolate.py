@@ -1,0 +1,169 @@
+"""Tests for :func:`mlplan.forecast.extrapolate`."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from mlplan.forecast import Extrapolation, SizeEstimate, extrapolate
+
+SIZES = np.array([64, 128, 256, 512, 1024, 2048], dtype=float)
+
+
+def _power_curve(sizes: np.ndarray, a: float = 0.9, b: float = 1.5, c: float = 0.4) -> np.ndarray:
+    return a - b * sizes**-c
+
+
+def _with_repeats(sizes: np.ndarray, scores: np.ndarray, noise: float, repeats: int = 3):
+    rng = np.random.default_rng(0)
+    n = np.repeat(sizes, repeats)
+    y = np.repeat(scores, repeats) + rng.normal(0.0, noise, n.size)
+    return n, y
+
+
+def test_returns_frozen_result_with_ordered_interval() -> None:
+    n, y = _with_repeats(SIZES, _power_curve(SIZES), 0.005)
+    fc = extrapolate(n, y, [4096, 8192, 16384])
+    assert isinstance(fc, Extrapolation)
+    assert fc.mean.shape == fc.lo.shape == fc.hi.shape == (3,)
+    assert np.all(fc.lo <= fc.mean) and np.all(fc.mean <= fc.hi)
+    assert np.all(np.diff(fc.mean) >= 0)
+    assert fc.family == "pow3-ensemble"
+    with pytest.raises(AttributeError):
+        fc.family = "x"  # type: ignore[misc]
+
+
+def test_rising_curve_forecast_beats_last_value() -> None:
+    truth = _power_curve(np.array([16384.0]))[0]
+    fc = extrapolate(SIZES, _power_curve(SIZES), [16384])
+    last = _power_curve(SIZES)[-1]
+    assert abs(fc.mean[0] - truth) < abs(last - truth)
+    assert fc.lo[0] <= truth <= fc.hi[0] or abs(fc.mean[0] - truth) < 0.02
+
+
+def test_saturated_flat_curve_stays_flat() -> None:
+    n, y = _with_repeats(SIZES, np.full(SIZES.size, 0.93), 0.002)
+    fc = extrapolate(n, y, [4096, 65536])
+    assert np.all(np.abs(fc.mean - 0.93) < 0.01)
+    assert fc.ceiling.mean < 0.95
+    assert np.all(fc.hi <= 1.0)
+
+
+def test_dipping_curve_gives_no_absurd_values() -> None:
+    scores = np.array([0.70, 0.80, 0.84, 0.83, 0.80, 0.76])
+    fc = extrapolate(SIZES, scores, [4096, 1e6])
+    assert np.all(np.isfinite(fc.mean))
+    assert np.all((fc.mean >= 0.6) & (fc.mean <= 0.9))
+    assert np.all((fc.lo >= 0.0) & (fc.hi <= 1.0))
+
+
+def test_three_points_minimum() -> None:
+    fc = extrapolate([100, 200, 400], [0.60, 0.66, 0.70], [800, 1600])
+    assert np.all(fc.mean >= 0.70) and np.all(fc.mean <= 1.0)
+    assert np.all(fc.lo <= fc.mean) and np.all(fc.mean <= fc.hi)
+
+
+def test_two_distinct_sizes_work() -> None:
+    fc = extrapolate([100, 100, 200, 200], [0.6, 0.61, 0.65, 0.66], [400])
+    assert 0.6 <= fc.mean[0] <= 1.0
+
+
+def test_target_already_met() -> None:
+    fc = extrapolate(SIZES, _power_curve(SIZES), [4096])
+    met = _power_curve(SIZES)[2]
+    est = fc.size_for(met)
+    assert isinstance(est, SizeEstimate)
+    assert est.reachable and est.n == est.lo == est.hi == 256
+    assert "already met" in est.reason
+
+
+def test_target_reachable_has_ordered_interval() -> None:
+    n, y = _with_repeats(SIZES, _power_curve(SIZES), 0.003)
+    fc = extrapolate(n, y, [4096])
+    est = fc.size_for(float(fc.mean[0]))
+    assert est.reachable
+    assert est.lo <= est.n <= est.hi
+    assert est.n == pytest.approx(4096, rel=0.05)
+
+
+def test_target_unreachable() -> None:
+    n, y = _with_repeats(SIZES, np.full(SIZES.size, 0.80), 0.002)
+    fc = extrapolate(n, y, [4096])
+    est = fc.size_for(0.99)
+    assert not est.reachable
+    assert math.isinf(est.n)
+    assert "ceiling" in est.reason
+
+
+def test_lower_is_better_mirrors_higher_is_better() -> None:
+    scores = _power_curve(SIZES)
+    up = extrapolate(SIZES, scores, [8192], bounds=(0.0, 1.0))
+    down = extrapolate(SIZES, 1.0 - scores, [8192], higher_is_better=False, bounds=(0.0, 1.0))
+    assert down.mean[0] == pytest.approx(1.0 - up.mean[0])
+    assert down.lo[0] == pytest.approx(1.0 - up.hi[0])
+    assert down.mean[0] <= (1.0 - scores)[-1]
+    assert down.ceiling.mean == pytest.approx(1.0 - up.ceiling.mean)
+    est = down.size_for(float(down.mean[0]))
+    assert est.reachable and est.n == pytest.approx(8192, rel=0.05)
+
+
+def test_unbounded_metric() -> None:
+    fc = extrapolate(SIZES, 10 * _power_curve(SIZES), [8192], bounds=None)
+    assert np.isfinite(fc.mean[0]) and fc.mean[0] >= 10 * _power_curve(SIZES)[-1]
+
+
+def test_level_widens_interval() -> None:
+    n, y = _with_repeats(SIZES, _power_curve(SIZES), 0.005)
+    narrow = extrapolate(n, y, [16384], level=0.5)
+    wide = extrapolate(n, y, [16384], level=0.95)
+    assert wide.hi[0] - wide.lo[0] > narrow.hi[0] - narrow.lo[0]
+
+
+@pytest.mark.parametrize(
+    ("sizes", "scores", "message"),
+    [
+        ([100, 100, 100], [0.5, 0.6, 0.55], "extrapolate needs at least 2 distinct sizes; got 1"),
+        ([100, 200, 400], [0.5, float("nan"), 0.7], "scores contains NaN"),
+        ([100, 200], [0.5], "same length"),
+        ([0, 200, 400], [0.5, 0.6, 0.7], "sizes must be positive"),
+    ],
+)
+def test_bad_input_messages(sizes: list[float], scores: list[float], message: str) -> None:
+    with pytest.raises(ValueError, match=message.replace("(", r"\(")):
+        extrapolate(sizes, scores, [800])
+
+
+def test_bad_level_and_query() -> None:
+    with pytest.raises(ValueError, match="level"):
+        extrapolate([1, 2, 4], [0.1, 0.2, 0.3], [8], level=1.5)
+    with pytest.raises(ValueError, match="query_sizes"):
+        extrapolate([1, 2, 4], [0.1, 0.2, 0.3], [float("nan")])
+    fc = extrapolate([1, 2, 4], [0.1, 0.2, 0.3], [8])
+    with pytest.raises(ValueError, match="target"):
+        fc.size_for(float("nan"))
+
+
+scores_st = st.lists(st.floats(0.0, 1.0), min_size=3, max_size=9)
+
+
+@settings(max_examples=40, deadline=None)
+@given(scores=scores_st, repeats=st.integers(1, 3), higher=st.booleans())
+def test_property_interval_order_and_bounds(
+    scores: list[float], repeats: int, higher: bool
+) -> None:
+    sizes = 50.0 * 2.0 ** np.arange(len(scores))
+    n = np.repeat(sizes, repeats)
+    y = np.repeat(np.asarray(scores), repeats)
+    query = np.sort(np.concatenate([sizes[-1] * 2.0 ** np.arange(1, 6), [sizes[0] / 2]]))
+    fc = extrapolate(n, y, query, higher_is_better=higher)
+    for arr in (fc.mean, fc.lo, fc.hi):
+        assert np.all(np.isfinite(arr))
+        assert np.all((arr >= 0.0) & (arr <= 1.0))
+    assert np.all(fc.lo <= fc.mean + 1e-12) and np.all(fc.mean <= fc.hi + 1e-12)
+    assert fc.ceiling.lo <= fc.ceiling.mean <= fc.ceiling.hi
+    beyond = fc.mean[1:] if higher else -fc.mean[1:]
+    assert np.all(np.diff(beyond) >= -1e-12)
