@@ -300,5 +300,175 @@ def history(plan: PlanOption = None, as_json: JsonOption = False) -> None:
     out.print(table)
 
 
+@app.command()
+def forecast(
+    plan: PlanOption = None,
+    rung: Annotated[
+        list[str] | None, typer.Option("--rung", help="Rung to measure (repeatable).")
+    ] = None,
+    target: Annotated[
+        list[float] | None, typer.Option("--target", help="Target level (repeatable).")
+    ] = None,
+    sizes: Annotated[int, typer.Option(help="Number of training sizes.", min=2)] = 10,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", help="Parallel jobs.", min=1)] = 2,
+    as_json: JsonOption = False,
+) -> None:
+    """Learning curves and the labelled examples (and money) each target needs."""
+    from mlplan.forecast import forecast as run_forecast
+    from mlplan.forecast.report import write_forecast
+
+    with _progress("learning curves") as advance:
+        result = run_forecast(plan, rungs=rung, targets=target, n_sizes=sizes, n_jobs=jobs,
+                              on_progress=advance)
+    written = write_forecast(result, plan)
+    if as_json:
+        _print_json(result.to_dict())
+        return
+    out.print(
+        f"[bold]{result.project}[/] · {result.metric} · {result.n_train} training rows now"
+        + (f" · requirement {result.requirement:g}" if result.requirement is not None else "")
+    )
+    for rung_forecast in result.rungs:
+        table = Table(
+            title=f"{rung_forecast.rung}: ceiling {rung_forecast.ceiling:.3f} "
+            f"[{rung_forecast.ceiling_lo:.3f}, {rung_forecast.ceiling_hi:.3f}] ({rung_forecast.family})",
+            title_justify="left",
+        )
+        for column in ("target", "examples needed", "80% interval", "to label", "cost", "fit s"):
+            table.add_column(column, justify="right")
+        for need in rung_forecast.needs:
+            table.add_row(
+                f"{need.target:.4g}",
+                _count(need.n) if need.reachable else "not reachable",
+                f"{_count(need.lo)}–{_count(need.hi)}",
+                _count(need.to_label),
+                "–" if need.cost is None else f"{need.cost:,.0f}",
+                _num(need.fit_seconds, 1),
+            )
+        out.print(table)
+    for note in result.notes:
+        out.print(f"[dim]· {note}[/]")
+    out.print("[dim]rules of thumb: " + "; ".join(result.rules_of_thumb) + "[/]")
+    out.print("chart: " + ", ".join(str(p) for p in written))
+
+
+def _count(value: float | None) -> str:
+    if value is None:
+        return "–"
+    if value == float("inf"):
+        return "∞"
+    return f"{value:,.0f}"
+
+
+@app.command()
+def gate(
+    candidate: Annotated[
+        Path, typer.Option("--candidate", help="Candidate's test predictions (ids + scores/labels).")
+    ],
+    champion: Annotated[
+        Path | None,
+        typer.Option(help="Compare with these predictions [default: the champion in the store]."),
+    ] = None,
+    plan: PlanOption = None,
+    name: Annotated[str | None, typer.Option(help="Candidate name [default: file stem].")] = None,
+    cost: Annotated[
+        list[str] | None,
+        typer.Option("--cost", help="Candidate's measured cost, e.g. latency_ms=12 (repeatable)."),
+    ] = None,
+    accept: Annotated[
+        bool, typer.Option("--accept", help="Promote the candidate to champion if it passes.")
+    ] = False,
+    accept_new_test_set: Annotated[
+        bool, typer.Option("--accept-new-test-set", help="Accept a changed test set (stored).")
+    ] = False,
+    reason: Annotated[
+        str | None, typer.Option(help="Why (stored with --accept / --accept-new-test-set).")
+    ] = None,
+    junit_xml: Annotated[
+        Path | None, typer.Option("--junit-xml", help="Write JUnit XML, one test case per rule.")
+    ] = None,
+    markdown: Annotated[
+        Path | None, typer.Option("--markdown", help="Write a Markdown pull-request comment.")
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """CI: fail (exit 1) on a significant regression vs the champion or the baselines."""
+    from mlplan.gate import gate as run_gate
+    from mlplan.gate.render import rich_report, to_junit_xml, to_markdown, write_text
+
+    costs: dict[str, float] = {}
+    for item in cost or []:
+        key, sep, value = item.partition("=")
+        try:
+            costs[key.strip()] = float(value)
+        except ValueError:
+            sep = ""
+        if not sep or not key.strip():
+            raise PlanError(f"--cost: {item!r} is not like 'latency_ms=12'")
+    result = run_gate(
+        candidate, plan, champion=champion, name=name, costs=costs, accept=accept,
+        accept_new_test_set=accept_new_test_set, reason=reason,
+    )
+    if junit_xml is not None:
+        write_text(junit_xml, to_junit_xml(result))
+    if markdown is not None:
+        write_text(markdown, to_markdown(result))
+    if as_json:
+        _print_json(result.to_dict())
+    else:
+        out.print(rich_report(result))
+    if not result.passed:
+        raise SystemExit(result.exit_code)
+
+
+class _PortfolioGroup(typer.core.TyperGroup):
+    """``mlplan portfolio FILE ...`` means ``mlplan portfolio rank FILE ...``."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        if args and args[0] not in self.commands and args[0] not in ("--help", "-h"):
+            args = ["rank", *args]
+        return super().parse_args(ctx, args)
+
+
+portfolio_app = typer.Typer(
+    cls=_PortfolioGroup,
+    help="Rank candidate projects by impact × feasibility; one-pager per project.",
+    no_args_is_help=True,
+)
+app.add_typer(portfolio_app, name="portfolio")
+
+
+@portfolio_app.command("rank")
+def portfolio_rank(
+    ideas: Annotated[Path, typer.Argument(help="The ideas file.")] = Path("ideas.yaml"),
+    out_dir: Annotated[
+        Path | None, typer.Option("--out", help="Output folder [default: portfolio-out beside it].")
+    ] = None,
+    top_k: Annotated[int | None, typer.Option("--top-k", help="k of P(top k).", min=1)] = None,
+    seed: Annotated[int | None, typer.Option(help="Monte-Carlo seed.")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Score and rank the ideas (the default: 'mlplan portfolio ideas.yaml')."""
+    from mlplan.portfolio import portfolio as run_portfolio
+    from mlplan.portfolio.table import rich_report
+
+    result = run_portfolio(ideas, top_k=top_k, seed=seed, out=out_dir)
+    if as_json:
+        _print_json(result.to_dict())
+    else:
+        out.print(rich_report(result))
+
+
+@portfolio_app.command("init")
+def portfolio_init(
+    path: Annotated[Path, typer.Argument(help="File to write.")] = Path("ideas.yaml"),
+    force: Annotated[bool, typer.Option(help="Overwrite an existing file.")] = False,
+) -> None:
+    """Write a commented example ideas.yaml."""
+    from mlplan.portfolio import init as write_ideas
+
+    out.print(f"wrote {write_ideas(path, force=force)}")
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

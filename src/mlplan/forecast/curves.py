@@ -36,7 +36,7 @@ class LearningCurve:
         plan's metric, and the time the fit took.
     n_available : int
         The largest training size a fold offers (the training part minus its
-        validation fold).
+        validation fold; with time-ordered folds, the latest fold's).
     """
 
     rung: str
@@ -46,11 +46,12 @@ class LearningCurve:
     n_available: int
 
     def means(self) -> tuple[np.ndarray, np.ndarray]:
-        """Distinct sizes and the mean score at each."""
+        """Distinct sizes and the mean score at each (sizes where the metric is undefined are left out)."""
         sizes = np.asarray(self.sizes)
         scores = np.asarray(self.scores, dtype=float)
-        distinct = np.unique(sizes)
-        return distinct, np.array([np.nanmean(scores[sizes == n]) for n in distinct])
+        defined = np.isfinite(scores)
+        distinct = np.unique(sizes[defined])
+        return distinct, np.array([scores[defined & (sizes == n)].mean() for n in distinct])
 
 
 def geometric_sizes(n_max: int, *, n_min: int = MIN_SIZE, count: int = 10) -> np.ndarray:
@@ -93,9 +94,16 @@ def learning_curves(
     y = dataset.y[train_pos]
     kinds = {c.name: c.kind for c in dataset.columns if c.is_feature}
     folds = list(cv_folds(dataset, split, n_folds))
-    n_available = min(len(fit) for fit, _ in folds)
+    # Time-ordered folds grow: the largest sizes are measured on the folds that have them.
+    n_available = max(len(fit) for fit, _ in folds)
     sizes = geometric_sizes(n_available, count=n_sizes)
-    jobs = [(rung, int(n), k) for rung in rungs for n in sizes for k in range(len(folds))]
+    jobs = [
+        (rung, int(n), k)
+        for rung in rungs
+        for n in sizes
+        for k, (fit, _) in enumerate(folds)
+        if n <= len(fit)
+    ]
 
     def job(rung: str, n: int, k: int) -> tuple[str, int, float, float]:
         fit_pos, val_pos = folds[k]

@@ -159,7 +159,16 @@ def forecast(
                 continue
             levels = _target_levels(targets, requirement, curve, policy, bounds)
             per_rung.append(
-                _rung_forecast(curve, sizes[keep], scores[keep], levels, policy, bounds, section)
+                _rung_forecast(
+                    curve,
+                    sizes[keep],
+                    scores[keep],
+                    levels,
+                    policy,
+                    bounds,
+                    section,
+                    n_have=len(split.train_ids),
+                )
             )
         result = Forecast(
             project=section.project.name,
@@ -185,12 +194,13 @@ def _rung_forecast(
     policy: MetricPolicy,
     bounds: tuple[float, float] | None,
     section: Any,
+    *,
+    n_have: int,
 ) -> RungForecast:
-    query = curve.n_available * np.array([1.0, 2.0, 4.0, 8.0, 16.0])
+    query = np.geomspace(curve.n_available, 16 * curve.n_available, 25)
     fitted: Extrapolation = extrapolate(
         sizes, scores, query, higher_is_better=policy.higher_is_better, bounds=bounds
     )
-    n_have = curve.n_available
     cost_per = section.data.labelling_cost_per_example
     seconds_at = _fit_time_model(curve)
     needs = []
