@@ -82,7 +82,7 @@ def _date_parts(frame: pd.DataFrame) -> np.ndarray:
             [
                 values.dt.year,
                 values.dt.month,
-                values.dt.dayofweek,
+                values.dt.day_of_week,
                 values.dt.hour + values.dt.minute / 60.0,
             ]
         )
