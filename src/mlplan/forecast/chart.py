@@ -64,13 +64,19 @@ def _needs(ax: Axes, result: Forecast) -> None:
         reachable = [n for n in rung.needs if n.reachable and np.isfinite(n.n)]
         if not reachable:
             continue
-        targets = np.array([n.target for n in reachable])
-        n = np.array([n.n for n in reachable])
-        lo = np.array([n.lo for n in reachable])
-        cap = 10 * max(n.max(), result.n_train)  # an open upper edge is drawn up to here
+        targets = np.array([x.target for x in reachable])
+        needed = np.array([x.n for x in reachable])
+        lo = np.array([x.lo for x in reachable])
+        cap = 10 * max(needed.max(), result.n_train)  # an open upper edge is drawn up to here
         hi = np.array([min(x.hi, cap) for x in reachable])
         ax.errorbar(
-            targets, n, yerr=[n - lo, hi - n], fmt="o-", color=colour, capsize=3, label=rung.rung
+            targets,
+            needed,
+            yerr=[needed - lo, hi - needed],
+            fmt="o-",
+            color=colour,
+            capsize=3,
+            label=rung.rung,
         )
         unreachable = [x.target for x in rung.needs if not x.reachable]
         for target in unreachable:
