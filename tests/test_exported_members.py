@@ -5,6 +5,8 @@ import mlplan
 
 def test_public_names_are_pinned() -> None:
     assert mlplan.__all__ == [
+        "Advice",
+        "BaselineReport",
         "BudgetError",
         "DataError",
         "Dataset",
@@ -18,16 +20,20 @@ def test_public_names_are_pinned() -> None:
         "Project",
         "RunResult",
         "Split",
+        "StageMove",
         "Status",
         "Store",
         "StoreError",
         "__version__",
+        "advise",
+        "baseline",
         "evaluate",
         "history",
         "init",
         "load_plan",
         "run",
         "split",
+        "stage",
         "status",
     ]
     assert sorted(mlplan.__all__) == mlplan.__all__

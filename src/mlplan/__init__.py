@@ -5,11 +5,14 @@ arguments: :func:`init`, :func:`run`, :func:`split`, :func:`evaluate`,
 :func:`status` and :func:`history`.
 """
 
+from mlplan.advise import Advice, advise
 from mlplan.api import Status, evaluate, history, split, status
+from mlplan.baselines.command import BaselineReport, baseline
 from mlplan.data.dataset import Dataset
 from mlplan.data.split import Split
 from mlplan.errors import BudgetError, DataError, MetricError, MlplanError, PlanError, StoreError
 from mlplan.evaluation import Evaluation
+from mlplan.lifecycle import StageMove, stage
 from mlplan.plan.init import init
 from mlplan.plan.load import PlanFile, load_plan
 from mlplan.plan.schema import Plan
@@ -20,6 +23,8 @@ from mlplan.store import Store
 __version__ = "0.1.0"
 
 __all__ = [
+    "Advice",
+    "BaselineReport",
     "BudgetError",
     "DataError",
     "Dataset",
@@ -33,15 +38,19 @@ __all__ = [
     "Project",
     "RunResult",
     "Split",
+    "StageMove",
     "Status",
     "Store",
     "StoreError",
     "__version__",
+    "advise",
+    "baseline",
     "evaluate",
     "history",
     "init",
     "load_plan",
     "run",
     "split",
+    "stage",
     "status",
 ]

@@ -35,6 +35,7 @@ class Status:
     data_fingerprint: str | None
     last_run: dict[str, Any] | None
     evaluations: list[dict[str, Any]]
+    advice: dict[str, Any] | None = None
 
 
 def split(plan: PlanRef = None, *, export: str | Path | None = None) -> dict[str, Any]:
@@ -105,7 +106,33 @@ def status(plan: PlanRef = None) -> Status:
                 **last.summary,
             },
             evaluations=project.store.evaluations(last.id) if last else [],
+            advice=_open_advice(project, last.id) if last else None,
         )
+
+
+def _open_advice(project: Project, run_id: int) -> dict[str, Any] | None:
+    """The advice stored for a run, with the codes accepted since and muted codes dropped."""
+    events = project.store.events()
+    advice = next(
+        (e for e in reversed(events)
+         if e["kind"] == "advice" and e["payload"].get("run_id") == run_id),
+        None,
+    )
+    if advice is None:
+        return None
+    payload = dict(advice["payload"])
+    muted = set(project.plan_file.plan.advice.mute)
+    payload["findings"] = [
+        f if f["code"] not in muted or f["outcome"] not in ("issue", "tip")
+        else {**f, "outcome": "muted"}
+        for f in payload.get("findings", [])
+    ]
+    payload["accepted"] = [
+        e["payload"].get("code")
+        for e in events
+        if e["kind"] == "decision" and e["id"] > advice["id"]
+    ]
+    return payload
 
 
 def history(plan: PlanRef = None) -> list[HistoryEntry]:

@@ -17,10 +17,15 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from mlplan import api
+from mlplan.advise import Advice, Finding
+from mlplan.advise import advise as advise_plan
 from mlplan.errors import MlplanError, PlanError
 from mlplan.evaluation import Evaluation
+from mlplan.lifecycle import accept, loop_backs
+from mlplan.lifecycle import stage as move_stage
 from mlplan.plan.init import init as init_plan
 from mlplan.run import RunResult
 from mlplan.run import run as run_plan
@@ -43,6 +48,9 @@ PlanOption = Annotated[
     typer.Option("--plan", "-p", help="Plan file or its folder [default: ./mlplan.yaml]."),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
+BudgetOption = Annotated[
+    str | None, typer.Option("--budget", help="Time budget for the ladder, e.g. 10m, 90s.")
+]
 
 
 @app.callback()
@@ -56,11 +64,11 @@ def main() -> None:
     """Entry point of the ``mlplan`` console script."""
     _state["debug"] = "--debug" in sys.argv
     try:
-        app(standalone_mode=False)
+        code = app(standalone_mode=False)  # click returns the code of a typer.Exit here
     except MlplanError as exc:
         if _state["debug"]:
             err.print_exception()
-        err.print(f"[bold red]error:[/] {exc}", highlight=False, markup=True, soft_wrap=True)
+        err.print(Text.assemble(("error:", "bold red"), f" {exc}"), highlight=False, soft_wrap=True)
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
         err.print("interrupted; the store is unchanged")
@@ -71,15 +79,21 @@ def main() -> None:
         err.print("aborted")
         sys.exit(130)
     except Exception as exc:  # click's usage errors and anything unexpected
-        import click
-
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            sys.exit(exc.exit_code)
+        if isinstance(exc, typer.exceptions.TyperException) or _is_click_error(exc):
+            if type(exc).__name__ != "NoArgsIsHelpError":  # the help is already printed
+                exc.show()  # type: ignore[attr-defined]
+            sys.exit(int(getattr(exc, "exit_code", 2)))
         if _state["debug"]:
             raise
         err.print(f"[bold red]internal error:[/] {type(exc).__name__}: {exc} (rerun with --debug)")
         sys.exit(1)
+    sys.exit(code if isinstance(code, int) else 0)
+
+
+def _is_click_error(exc: Exception) -> bool:
+    import click
+
+    return isinstance(exc, click.ClickException)
 
 
 @contextmanager
@@ -189,15 +203,53 @@ def _constraints(items: list[str]) -> dict[str, str]:
 def run(
     plan: PlanOption = None,
     jobs: Annotated[int, typer.Option("--jobs", "-j", help="Parallel jobs.", min=1)] = 2,
+    budget: BudgetOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Split, run the baseline ladder, evaluate models, store and report."""
     with _progress("ladder") as advance:
-        result = run_plan(plan, n_jobs=jobs, on_progress=advance)
+        result = run_plan(plan, n_jobs=jobs, on_progress=advance, budget=budget)
     if as_json:
         _print_json(result.to_dict())
         return
     _print_run(result)
+
+
+@app.command()
+def baseline(
+    plan: PlanOption = None,
+    rungs: Annotated[
+        str | None, typer.Option(help="Comma-separated rungs [default: the plan's ladder].")
+    ] = None,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", help="Parallel jobs.", min=1)] = 2,
+    budget: BudgetOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Run the baseline ladder alone: every rung with its interval and cost (not stored)."""
+    from mlplan.baselines.command import baseline as run_baseline
+
+    names = [r.strip() for r in rungs.split(",") if r.strip()] if rungs else None
+    with _progress("ladder") as advance:
+        report = run_baseline(plan, rungs=names, budget=budget, n_jobs=jobs, on_progress=advance)
+    payload = report.to_dict()
+    if as_json:
+        _print_json(payload)
+        return
+    title = f"baseline ladder ({report.ladder.elapsed_seconds:.1f} s)"
+    out.print(_evaluation_table(title, report.metric, payload["evaluations"]))
+    costs = Table("rung", "fit s", "ms / 1k rows", "model MB", "peak MB", "rows", title="costs")
+    for r in report.ladder.rungs:
+        c = r.costs
+        costs.add_row(
+            r.name, _num(c.get("fit_seconds"), 2), _num(c.get("latency_ms"), 1),
+            _num(c.get("model_mb"), 2), _num(c.get("peak_mb"), 1), str(r.n_rows or "–"),
+        )  # fmt: skip
+    out.print(costs)
+    for e in report.evaluations:
+        if e.note:
+            out.print(f"[dim]· {e.name}: {e.note}[/]")
+    for line in report.ladder.all_notes:
+        out.print(f"[dim]· {line}[/]")
 
 
 def _print_run(result: RunResult) -> None:
@@ -211,6 +263,8 @@ def _print_run(result: RunResult) -> None:
     out.print(table)
     for note in result.notes:
         out.print(f"[dim]· {note}[/]")
+    if result.advice is not None:
+        out.print(result.advice)
     if result.outputs:
         out.print("reports: " + ", ".join(result.outputs.values()))
 
@@ -277,6 +331,7 @@ def status(plan: PlanOption = None, as_json: JsonOption = False) -> None:
         f"{last['finished_at']} · best {last.get('best')} ({_num(last.get('best_value'))})"
     )
     out.print(_evaluation_table("latest results", str(last.get("metric")), state.evaluations))
+    _print_open_advice(state.advice)
 
 
 @app.command()
@@ -286,18 +341,23 @@ def history(plan: PlanOption = None, as_json: JsonOption = False) -> None:
     if as_json:
         _print_json([asdict(e) for e in entries])
         return
-    table = Table("time", "what", "plan", "data", "git", "best")
+    table = Table("time", "what", "why", "plan", "data", "git", "best")
     for entry in entries:
         d = entry.details
         table.add_row(
             entry.at,
             entry.summary,
+            str(d.get("why", "")) if entry.kind in ("stage", "decision") else "",
             str(d.get("plan_hash", "")),
             str(d.get("data_fingerprint", "")),
             (d.get("git_sha") or "–")[:10] if entry.kind == "run" else "",
             str(d.get("best") or ""),
         )
     out.print(table)
+    counts = loop_backs(e.details for e in entries if e.kind == "stage")
+    out.print(
+        "loop-backs per stage: " + ", ".join(f"{stage} {n}" for stage, n in counts.items())
+    )
 
 
 @app.command()
@@ -425,7 +485,7 @@ class _PortfolioGroup(typer.core.TyperGroup):
     """``mlplan portfolio FILE ...`` means ``mlplan portfolio rank FILE ...``."""
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
-        if args and args[0] not in self.commands and args[0] not in ("--help", "-h"):
+        if not args or (args[0] not in self.commands and args[0] not in ("--help", "-h")):
             args = ["rank", *args]
         return super().parse_args(ctx, args)
 
@@ -433,7 +493,6 @@ class _PortfolioGroup(typer.core.TyperGroup):
 portfolio_app = typer.Typer(
     cls=_PortfolioGroup,
     help="Rank candidate projects by impact × feasibility; one-pager per project.",
-    no_args_is_help=True,
 )
 app.add_typer(portfolio_app, name="portfolio")
 
@@ -442,7 +501,8 @@ app.add_typer(portfolio_app, name="portfolio")
 def portfolio_rank(
     ideas: Annotated[Path, typer.Argument(help="The ideas file.")] = Path("ideas.yaml"),
     out_dir: Annotated[
-        Path | None, typer.Option("--out", help="Output folder [default: portfolio-out beside it].")
+        Path | None,
+        typer.Option("--out", help="Output folder (default: portfolio-out beside the file)."),
     ] = None,
     top_k: Annotated[int | None, typer.Option("--top-k", help="k of P(top k).", min=1)] = None,
     seed: Annotated[int | None, typer.Option(help="Monte-Carlo seed.")] = None,
@@ -468,6 +528,70 @@ def portfolio_init(
     from mlplan.portfolio import init as write_ideas
 
     out.print(f"wrote {write_ideas(path, force=force)}")
+
+
+@app.command()
+def advise(
+    plan: PlanOption = None,
+    as_json: JsonOption = False,
+    markdown: Annotated[
+        Path | None, typer.Option("--markdown", help="Also write the advice as Markdown here.")
+    ] = None,
+    accept_code: Annotated[
+        str | None,
+        typer.Option("--accept", help="Accept an open finding (ADV00x): record its stage move."),
+    ] = None,
+    run_id: Annotated[int | None, typer.Option("--run", help="Run to judge [default: latest].")] = None,
+) -> None:
+    """What to do next, and which lifecycle stage to go back to (coded rules)."""
+    advice: Advice = advise_plan(plan, run_id=run_id)
+    if markdown is not None:
+        markdown.write_text(advice.to_markdown(), encoding="utf-8")
+    decision = move = None
+    if accept_code is not None:
+        decision, move = accept(accept_code, plan, advice=advice)
+    if as_json:
+        payload = advice.to_dict()
+        if decision is not None:
+            payload["accepted"] = {"decision": decision, "stage_move": move and move.payload()}
+        _print_json(payload)
+        return
+    out.print(advice)
+    if markdown is not None:
+        out.print(f"wrote {markdown}")
+    if decision is not None:
+        moved = f"; {move.summary()}" if move else "; the stage is unchanged"
+        out.print(f"recorded: {decision['summary']}{moved}")
+
+
+@app.command()
+def stage(
+    to: Annotated[str, typer.Argument(help="planning, data, training or deployment.")],
+    why: Annotated[str, typer.Option("--why", help="Why the project moves (kept in history).")],
+    plan: PlanOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Move the project to another lifecycle stage and record why."""
+    move = move_stage(to, plan, why=why)
+    if as_json:
+        _print_json(move.payload())
+        return
+    out.print(f"{move.summary()}: {move.why}")
+
+
+def _print_open_advice(advice: dict[str, Any] | None) -> None:
+    if not advice:
+        return
+    findings = [Finding.from_dict(f) for f in advice.get("findings", [])]
+    opened = [f for f in findings if f.outcome in ("issue", "tip")]
+    out.print(f"[bold]{advice.get('summary', 'advice')}[/]")
+    accepted = set(advice.get("accepted", []))
+    for f in opened:
+        move = f" → {f.stage}" if f.stage and f.stage != advice.get("stage") else ""
+        mark = " [green](accepted)[/]" if f.code in accepted else ""
+        out.print(f"[bold]{f.code}[/] {f.title}{move}{mark}: {f.message}", highlight=False)
+        if f.close_when:
+            out.print(f"  [dim]closes when: {f.close_when}[/]")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -129,6 +129,8 @@ class Project:
             for run in self.store.runs()
         ]
         for event in self.store.events():
+            if event["kind"] == "advice":
+                continue  # the advice of each run: shown by status, not a history line
             payload = event["payload"]
             entries.append(
                 HistoryEntry(
@@ -139,6 +141,12 @@ class Project:
                 )
             )
         return sorted(entries, key=lambda e: e.at)
+
+    def loop_backs(self) -> dict[str, int]:
+        """How often the project moved back to each lifecycle stage."""
+        from mlplan.lifecycle import loop_backs
+
+        return loop_backs(event["payload"] for event in self.store.events("stage"))
 
 
 def git_sha(folder: Path) -> str | None:

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from mlplan.baselines.ladder import Predictions, RungResult, run_ladder
+from mlplan.advise.engine import Advice, advise_run
+from mlplan.baselines.external import declared_evaluations
+from mlplan.baselines.ladder import LadderResult, Predictions, run_ladder
+from mlplan.baselines.leakage import LeakageWarning
 from mlplan.data.dataset import Dataset
 from mlplan.data.predictions import read_predictions
 from mlplan.data.split import Split
@@ -51,11 +54,17 @@ class RunResult:
     plan_hash: str
     notes: tuple[str, ...] = field(default=())
     outputs: dict[str, str] = field(default_factory=dict)
+    warnings: tuple[LeakageWarning, ...] = field(default=())
+    advice: Advice | None = None
 
     @property
     def best(self) -> Evaluation | None:
-        """The evaluation with the best value of the plan's metric."""
-        scored = [e for e in self.evaluations if e.value is not None]
+        """The trained rung or external model with the best value of the plan's metric.
+
+        Declared rungs (requirement, published, human) are reference points, not
+        candidates, so they are never "best".
+        """
+        scored = [e for e in self.evaluations if e.value is not None and e.source != "declared"]
         if not scored:
             return None
         sign = 1.0 if self.higher_is_better else -1.0
@@ -91,6 +100,8 @@ class RunResult:
             "git_sha": self.git_sha,
             "plan_hash": self.plan_hash,
             "notes": list(self.notes),
+            "warnings": [asdict(w) for w in self.warnings],
+            "advice": self.advice.to_dict() if self.advice else None,
         }
 
 
@@ -100,6 +111,7 @@ def run(
     n_jobs: int = 2,
     on_progress: Callable[[str, int, int], None] | None = None,
     write_reports: bool = True,
+    budget: str | float | None = None,
 ) -> RunResult:
     """Run the plan: load, split, ladder, evaluate, store and report.
 
@@ -114,6 +126,8 @@ def run(
     write_reports : bool, default True
         Write ``report.html``, ``report.md`` and ``results.json`` into the plan's
         output folder.
+    budget : str or float, optional
+        Time budget for the ladder (``"10m"``); default: the plan's ``baselines.budget``.
 
     Returns
     -------
@@ -127,17 +141,19 @@ def run(
         policy = policy_from_section(section.metric, dataset.task)
         split, split_note = project.frozen_split(dataset)
         balanced = any(name in BALANCED_METRICS for name in _metric_names(section.metric))
-        rungs = run_ladder(
+        ladder = run_ladder(
             dataset,
             split,
             policy,
             rungs=section.baselines.ladder,
+            scripted=section.baselines.scripted,
             n_folds=section.baselines.cv_folds,
             balanced=balanced,
             n_jobs=n_jobs,
+            budget=budget if budget is not None else section.baselines.budget,
             on_progress=on_progress,
         )
-        evaluations, predictions = _evaluate_all(plan_file, dataset, split, policy, rungs)
+        evaluations, predictions = _evaluate_all(plan_file, dataset, split, policy, ladder)
         result = RunResult(
             run_id=0,
             project=section.project.name,
@@ -160,10 +176,17 @@ def run(
             finished_at=utc_now(),
             git_sha=git_sha(plan_file.root),
             plan_hash=plan_file.sha256,
-            notes=(*dataset.notes, split_note, *([split.note] if split.note else [])),
+            notes=(
+                *dataset.notes,
+                split_note,
+                *([split.note] if split.note else []),
+                *ladder.all_notes,
+            ),
+            warnings=ladder.warnings,
         )
         run_id = _store(project, result, predictions)
-    result = _with(result, run_id=run_id)
+        advice = advise_run(project, run_id, dataset=dataset, split=split, leakage=result.warnings)
+    result = _with(result, run_id=run_id, advice=advice)
     if write_reports:
         from mlplan.report import write_reports as write
 
@@ -192,14 +215,17 @@ def _evaluate_all(
     dataset: Dataset,
     split: Split,
     policy: MetricPolicy,
-    rungs: tuple[RungResult, ...],
+    ladder: LadderResult,
 ) -> tuple[list[Evaluation], dict[str, Predictions]]:
     metric = plan_file.plan.metric
     options: dict[str, Any] = {"n_resamples": metric.resamples, "confidence": metric.confidence}
     _, test_pos = split.positions(dataset)
     y_test = dataset.y[test_pos]
-    evaluations = [evaluate_rung(r, dataset, y_test, policy, **options) for r in rungs]
-    predictions = {r.name: r.test for r in rungs}
+    evaluations = list(
+        declared_evaluations(plan_file.plan.baselines, policy, confidence=metric.confidence)
+    )
+    evaluations += [evaluate_rung(r, dataset, y_test, policy, **options) for r in ladder.rungs]
+    predictions = {r.name: r.test for r in ladder.rungs}
     for entry in plan_file.plan.models:
         pred, score = read_predictions(
             plan_file.resolve(entry.predictions),
@@ -243,6 +269,7 @@ def _store(project: Project, result: RunResult, predictions: dict[str, Predictio
                     "n_test": result.n_test,
                     "requirement": result.requirement,
                     "notes": list(result.notes),
+                    "warnings": [asdict(w) for w in result.warnings],
                 },
             }
         )

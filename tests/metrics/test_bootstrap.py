@@ -5,14 +5,16 @@ from __future__ import annotations
 import warnings
 
 import numpy as np
+import pytest
 from scipy import stats
 from sklearn.metrics import precision_recall_curve
 
 from mlplan.metrics import compare, policy_from_section
-from mlplan.metrics.bootstrap import rechosen_replicates
+from mlplan.metrics.bootstrap import _rechosen_blocks, rechosen_replicates
 from mlplan.metrics.constraints import parse_constraint
 from mlplan.metrics.counts import score_curve
 from mlplan.metrics.objective import count_function
+from mlplan.metrics.operating_point import choose_candidate
 
 
 def _data(n=300, seed=0):
@@ -123,3 +125,59 @@ def test_paired_compare_matches_row_bootstrap():
         c.p_value == stats.binomtest(int(min(n01, n10)), int(n01 + n10), 0.5).pvalue
         or abs(c.p_value - stats.binomtest(int(min(n01, n10)), int(n01 + n10), 0.5).pvalue) < 1e-12
     )
+
+
+def _brute_rechosen(y, s, obj, cons, b, seed):
+    """Re-run the exact full-sort choice on b row resamples."""
+    rng = np.random.default_rng(seed)
+    out = []
+    for _ in range(b):
+        i = rng.integers(0, y.size, y.size)
+        c = score_curve(y[i], s[i])
+        k = choose_candidate(c.tps, c.fps, c.n_pos, c.n_neg, obj, True, cons)
+        if k is None:
+            out.append(np.nan)
+            continue
+        tp, fp = np.float64(c.tps[k]), np.float64(c.fps[k])
+        out.append(float(obj(tp, fp, c.n_neg - fp, c.n_pos - tp)))
+    return np.array(out)
+
+
+@pytest.mark.parametrize(
+    ("optimise", "spec"),
+    [
+        ("f1", {}),
+        ("specificity", {"recall": ">= 0.7"}),
+        ("precision", {"recall": ">= 0.5"}),
+        ("accuracy", {"recall": ">= 0.9", "precision": ">= 0.5"}),
+        ("balanced_accuracy", {"precision": "<= 0.7"}),
+    ],
+)
+def test_tree_bootstrap_matches_brute_force(optimise, spec):
+    """The branch-and-bound tree (monotone metrics) has the brute-force distribution."""
+    y, s = _data()
+    curve = score_curve(y, s)
+    obj = count_function(optimise)
+    cons = [(parse_constraint(k, v), count_function(k)) for k, v in spec.items()]
+    ours, idx = rechosen_replicates(curve, obj, True, cons, 3000, np.random.default_rng(5))
+    assert ((idx >= 0) == np.isfinite(ours)).all() and idx.max() < curve.size
+    blocks, _ = _rechosen_blocks(curve, obj, True, cons, 3000, np.random.default_rng(6), 256)
+    brute = _brute_rechosen(y, s, obj, cons, 1500, 7)
+    for other in (blocks, brute):
+        assert abs(np.isnan(ours).mean() - np.isnan(other).mean()) < 0.05
+        a, b = ours[np.isfinite(ours)], other[np.isfinite(other)]
+        assert stats.ks_2samp(a, b).pvalue > 0.001
+        assert abs(np.quantile(a, 0.025) - np.quantile(b, 0.025)) < 0.03
+        assert abs(np.quantile(a, 0.975) - np.quantile(b, 0.975)) < 0.03
+
+
+def test_tree_index_is_deepest_tie():
+    """With recall and no constraint every resample reaches 1.0 at the deepest present group."""
+    y, s = _data(50, 9)
+    curve = score_curve(y, s)
+    vals, idx = rechosen_replicates(
+        curve, count_function("recall"), True, [], 500, np.random.default_rng(0)
+    )
+    assert (vals == 1.0).all()
+    # the deepest present group is the last one unless the resample missed it
+    assert np.mean(idx == curve.size - 1) > 0.5 and (idx <= curve.size - 1).all()

@@ -1,28 +1,56 @@
-"""Running the trained rungs: cross-validation on the training part, one test score."""
+"""Running the ladder: cross-validation on the training part, one test score per rung.
+
+The held-out test rows are never used to choose anything: every rung is compared
+by cross-validation inside the training part (mean and t-interval over folds) and
+predicts the test rows once, after a final fit on the whole training part (or on
+the sample its row cap or the time budget allows).  Jobs (rung × fold) run in
+parallel with joblib, one BLAS thread each.
+"""
 
 from __future__ import annotations
 
-import io
-import pickle
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 from joblib import Parallel, delayed
 from scipy import stats
-from sklearn.base import BaseEstimator
+from sklearn.base import BaseEstimator, clone
+from sklearn.model_selection import train_test_split
+from sklearn.pipeline import FeatureUnion, Pipeline
 from threadpoolctl import threadpool_limits
 
-from mlplan.baselines.rungs import build_estimator, rung_spec
+from mlplan.baselines.budget import BudgetDecision, allocate, format_seconds, parse_budget
+from mlplan.baselines.costs import model_megabytes, peak_memory, per_thousand_ms
+from mlplan.baselines.leakage import LeakageWarning, check_leakage
+from mlplan.baselines.preprocess import tabular_preprocessor
+from mlplan.baselines.rungs import RungSpec, rung_spec
+from mlplan.baselines.scripted import RuleLike, ScriptedRung, as_scripted, rule_predictions
+from mlplan.baselines.text import TextFeatures
+from mlplan.data.columns import ColumnKind
 from mlplan.data.dataset import Dataset
 from mlplan.data.split import Split, cv_folds
+from mlplan.errors import PlanError
 from mlplan.metrics import MetricPolicy, standard_metrics
+from mlplan.metrics.definitions import THRESHOLD_FREE
 
-__all__ = ["Predictions", "RungResult", "fold_interval", "predict", "run_ladder"]
+__all__ = [
+    "CustomRung",
+    "LadderResult",
+    "Predictions",
+    "RungResult",
+    "SkippedRung",
+    "fold_interval",
+    "predict",
+    "run_ladder",
+]
 
 Progress = Callable[[str, int, int], None]
+RungKind = Literal["trained", "scripted", "custom"]
+_PILOT_ROWS = 500
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -40,7 +68,26 @@ class Predictions:
 
 @dataclass(frozen=True, kw_only=True)
 class RungResult:
-    """One trained rung: its fold scores, its test predictions and its costs."""
+    """One rung: its fold scores, its test predictions and its costs.
+
+    Attributes
+    ----------
+    name, description : str
+    fold_scores, fold_train_scores : tuple of float
+        The plan's metric on each validation fold and on its fitting part.
+    fold_metrics : dict
+        Standard metrics per validation fold.
+    test : Predictions
+        Predictions on the held-out test rows.
+    costs : dict
+        ``fit_seconds`` (final fit), ``latency_ms`` (predicting 1,000 rows),
+        ``model_mb`` (serialised size), ``peak_mb`` (memory the final fit added).
+    notes : tuple of str
+        Row caps, budget decisions, caveats.
+    kind : {"trained", "scripted", "custom"}
+    n_rows : int or None
+        Training rows the final fit used.
+    """
 
     name: str
     description: str
@@ -50,6 +97,8 @@ class RungResult:
     test: Predictions
     costs: dict[str, float]
     notes: tuple[str, ...] = field(default=())
+    kind: RungKind = "trained"
+    n_rows: int | None = None
 
     @property
     def cv_mean(self) -> float | None:
@@ -71,6 +120,81 @@ class RungResult:
         return fold_interval(self.fold_scores)
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SkippedRung:
+    """A rung that did not run, and why (not applicable, not installed, over budget)."""
+
+    name: str
+    reason: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class LadderResult:
+    """The whole ladder: rungs that ran, rungs skipped, leakage warnings, budget decisions.
+
+    Attributes
+    ----------
+    rungs : tuple of RungResult
+        Scripted rules first, then trained and custom rungs in the order asked.
+    skipped : tuple of SkippedRung
+    warnings : tuple of LeakageWarning
+        Leakage guards that fired, with evidence (see :mod:`mlplan.baselines.leakage`).
+    budget : tuple of BudgetDecision
+        What the time budget did to each trained rung (empty without a budget).
+    budget_seconds : float or None
+    elapsed_seconds : float
+    notes : tuple of str
+    """
+
+    rungs: tuple[RungResult, ...]
+    skipped: tuple[SkippedRung, ...] = ()
+    warnings: tuple[LeakageWarning, ...] = ()
+    budget: tuple[BudgetDecision, ...] = ()
+    budget_seconds: float | None = None
+    elapsed_seconds: float = 0.0
+    notes: tuple[str, ...] = ()
+
+    def rung(self, name: str) -> RungResult:
+        """The rung called ``name``."""
+        for result in self.rungs:
+            if result.name == name:
+                return result
+        raise KeyError(name)
+
+    @property
+    def all_notes(self) -> tuple[str, ...]:
+        """Notes, skipped rungs and warnings as lines for a report."""
+        lines = list(self.notes)
+        lines += [f"rung {s.name} skipped: {s.reason}" for s in self.skipped]
+        lines += [f"leakage {w}" for w in self.warnings]
+        return tuple(lines)
+
+
+@dataclass(frozen=True, kw_only=True)
+class CustomRung:
+    """Your own scikit-learn-compatible estimator, placed on the ladder.
+
+    Parameters
+    ----------
+    name : str
+    estimator : estimator
+        Cloned for every fold; needs ``fit`` and ``predict`` (``predict_proba``
+        for scores).
+    prepare : bool, default True
+        Put mlplan's preprocessing (impute, scale, one-hot, TF-IDF of text) in front;
+        False passes the raw feature table.
+    description : str, default ""
+    """
+
+    name: str
+    estimator: BaseEstimator
+    prepare: bool = True
+    description: str = ""
+
+
+RungLike = str | CustomRung
+
+
 def fold_interval(scores: Sequence[float], confidence: float = 0.95) -> tuple[float, float]:
     """Student-t interval of the mean of fold scores (a spread, not a guarantee)."""
     values = np.asarray(scores, dtype=float)
@@ -85,15 +209,50 @@ def fold_interval(scores: Sequence[float], confidence: float = 0.95) -> tuple[fl
 
 def predict(model: BaseEstimator, frame: pd.DataFrame, dataset: Dataset) -> Predictions:
     """Predictions of a fitted model in mlplan's encoding (see :class:`Predictions`)."""
-    if dataset.task == "regression":
+    return _predict(model, frame, dataset.task, len(dataset.classes))
+
+
+def _predict(model: Any, frame: pd.DataFrame, task: str, n_classes: int) -> Predictions:
+    if task == "regression":
         return Predictions(pred=np.asarray(model.predict(frame), dtype=float))
+    if not hasattr(model, "predict_proba"):
+        return Predictions(pred=np.asarray(model.predict(frame), dtype=np.int64))
     proba = np.asarray(model.predict_proba(frame), dtype=float)
-    full = np.zeros((len(frame), len(dataset.classes)))
+    full = np.zeros((len(frame), n_classes))
     full[:, np.asarray(model.classes_, dtype=int)] = proba
-    if dataset.task == "binary":
+    if task == "binary":
         score = full[:, 1]
         return Predictions(pred=(score >= 0.5).astype(np.int64), score=score)
     return Predictions(pred=full.argmax(axis=1), score=full)
+
+
+@dataclass(frozen=True, kw_only=True)
+class _Rung:
+    """A trained or custom rung, resolved: how to build it and what it reads."""
+
+    name: str
+    description: str
+    kind: RungKind
+    spec: RungSpec | None
+    custom: CustomRung | None = None
+    features: str = "table"
+
+    def build(self, task: Any, kinds: dict[str, ColumnKind], balanced: bool) -> Any:
+        if self.spec is not None:
+            return self.spec.build(task, kinds, balanced)
+        assert self.custom is not None
+        model = clone(self.custom.estimator)
+        if not self.custom.prepare:
+            return model
+        return Pipeline([("prepare", _full_preprocessor(kinds)), ("model", model)])
+
+
+def _full_preprocessor(kinds: dict[str, ColumnKind]) -> Any:
+    text = [n for n, k in kinds.items() if k == ColumnKind.TEXT]
+    table = tabular_preprocessor(kinds)
+    if not text:
+        return table
+    return FeatureUnion([("table", table), ("text", TextFeatures(text))])
 
 
 def run_ladder(
@@ -101,12 +260,16 @@ def run_ladder(
     split: Split,
     policy: MetricPolicy,
     *,
-    rungs: Sequence[str] = ("dummy", "linear"),
+    rungs: Sequence[RungLike] = ("dummy", "linear"),
+    scripted: Sequence[RuleLike] = (),
     n_folds: int = 5,
     balanced: bool = False,
     n_jobs: int = 1,
+    budget: str | float | None = None,
+    leakage: bool = True,
+    seed: int = 0,
     on_progress: Progress | None = None,
-) -> tuple[RungResult, ...]:
+) -> LadderResult:
     """Cross-validate every rung on the training part and score it once on the test part.
 
     Parameters
@@ -117,42 +280,275 @@ def run_ladder(
     policy
         The plan's metric policy; fold scores are its value.
     rungs
-        Names of trained rungs (see :data:`mlplan.baselines.rungs.RUNGS`).
+        Names of trained rungs (see :data:`mlplan.baselines.rungs.RUNGS`) and/or
+        :class:`CustomRung` entries (your own estimators).
+    scripted
+        Rules: plan entries, ``(name, "expression")`` or ``(name, callable)``; each
+        is its own rung, scored on every validation fold and on the test rows.
     n_folds
         Cross-validation folds inside the training part.
     balanced
         Give classes balanced weights (for metrics that weigh classes equally).
     n_jobs
         Parallel jobs over rungs × folds; each job runs with one BLAS thread.
+    budget
+        Time budget for the whole ladder (``"10m"``, seconds): rungs that would not
+        fit are sampled down or skipped, and the result says so.
+    leakage
+        Run the leakage guards.
+    seed
+        Seed of row sampling (row caps, budget samples).
     on_progress
-        Called as ``on_progress(label, done, total)`` after each finished job.
-    """
-    for name in rungs:
-        rung_spec(name)  # fail on an unknown name before any work
-    train_pos, test_pos = split.positions(dataset)
-    X_train = dataset.frame.iloc[train_pos]
-    y_train = dataset.y[train_pos]
-    X_test = dataset.frame.iloc[test_pos]
-    kinds = {c.name: c.kind for c in dataset.columns if c.is_feature}
-    folds = list(cv_folds(dataset, split, n_folds))
-    jobs = [(name, k) for name in rungs for k in range(len(folds))] + [(n, -1) for n in rungs]
+        Called as ``on_progress(label, done, total)`` as work advances.
 
-    def job(name: str, k: int) -> tuple[str, int, _FoldOutcome | _FinalOutcome]:
-        with threadpool_limits(1):
-            model = build_estimator(name, dataset.task, kinds, balanced=balanced)
-            if k >= 0:
-                fit_pos, val_pos = folds[k]
-                return name, k, _fold(model, dataset, policy, X_train, y_train, fit_pos, val_pos)
-            return name, k, _final(model, dataset, X_train, y_train, X_test)
+    Raises
+    ------
+    PlanError
+        An unknown rung name or a rule that does not parse (before any work).
+    BudgetError
+        A budget too small for any trained rung.
+    """
+    start = time.perf_counter()
+    seconds = parse_budget(budget)
+    resolved = _resolve(rungs)
+    rules = [as_scripted(item, map(str, dataset.frame.columns)) for item in scripted]
+    _check_unique([r.name for r in resolved] + [r.name for r in rules])
+    kinds = {c.name: c.kind for c in dataset.columns if c.is_feature}
+    skipped: list[SkippedRung] = []
+    runnable: list[_Rung] = []
+    for rung in resolved:
+        reason = rung.spec.applies(dataset.task, kinds) if rung.spec is not None else None
+        if reason is None and not kinds and rung.features == "table" and rung.name != "dummy":
+            reason = "no feature columns"
+        if reason is None:
+            runnable.append(rung)
+        else:
+            skipped.append(SkippedRung(name=rung.name, reason=reason))
+    train_pos, test_pos = split.positions(dataset)
+    y_train = dataset.y[train_pos]
+    frames = {"table": (dataset.frame, kinds)}
+    if any(r.features == "embeddings" for r in runnable):
+        from mlplan.baselines.pretrained import embed_dataset
+
+        if on_progress is not None:
+            on_progress("pre-trained embeddings", 0, 1)
+        embedded = embed_dataset(dataset)
+        frames["embeddings"] = (embedded, dict.fromkeys(embedded.columns, ColumnKind.NUMERIC))
+    warnings = check_leakage(dataset, split) if leakage else ()
+    folds = list(cv_folds(dataset, split, n_folds))
+    notes: list[str] = []
+
+    caps: dict[str, tuple[int, str]] = {}
+    for rung in runnable:
+        if rung.spec is not None and rung.spec.max_rows and len(train_pos) > rung.spec.max_rows:
+            caps[rung.name] = (
+                rung.spec.max_rows,
+                f"row cap: fitted on {rung.spec.max_rows} of {len(train_pos)} training rows",
+            )
+    decisions: tuple[BudgetDecision, ...] = ()
+    if seconds is not None:
+        decisions = _apply_budget(
+            seconds,
+            start,
+            runnable,
+            frames,
+            train_pos,
+            y_train,
+            dataset,
+            balanced,
+            len(folds),
+            n_jobs,
+            seed,
+            caps,
+            on_progress,
+        )
+        for decision in decisions:
+            if decision.action == "skipped":
+                skipped.append(SkippedRung(name=decision.rung, reason=f"budget: {decision.note}"))
+        dropped = {d.rung for d in decisions if d.action == "skipped"}
+        runnable = [r for r in runnable if r.name not in dropped]
+
+    masks = {
+        rung.name: _sample_mask(len(train_pos), caps[rung.name][0], y_train, dataset.task, seed)
+        for rung in runnable
+        if rung.name in caps
+    }
+    jobs = [(rung, k) for rung in runnable for k in [*range(len(folds)), -1]]
+    task, n_classes = dataset.task, len(dataset.classes)
+
+    def arguments(rung: _Rung, k: int) -> tuple[Any, ...]:
+        frame, rung_kinds = frames[rung.features]
+        mask = masks.get(rung.name)
+        if k >= 0:
+            fit_pos, val_pos = folds[k]
+            if mask is not None:
+                fit_pos = fit_pos[mask[fit_pos]]
+            return (
+                rung,
+                k,
+                rung_kinds,
+                frame.iloc[train_pos[fit_pos]],
+                y_train[fit_pos],
+                frame.iloc[train_pos[val_pos]],
+                y_train[val_pos],
+            )
+        chosen = np.flatnonzero(mask) if mask is not None else np.arange(len(train_pos))
+        return (
+            rung,
+            k,
+            rung_kinds,
+            frame.iloc[train_pos[chosen]],
+            y_train[chosen],
+            frame.iloc[test_pos],
+            None,
+        )
 
     outputs: dict[tuple[str, int], _FoldOutcome | _FinalOutcome] = {}
-    runner = Parallel(n_jobs=n_jobs, return_as="generator_unordered")
-    for done, (name, k, result) in enumerate(runner(delayed(job)(n, k) for n, k in jobs), 1):
-        outputs[name, k] = result
+    if jobs:
+        runner = Parallel(n_jobs=min(n_jobs, len(jobs)), return_as="generator_unordered")
+        calls = (
+            delayed(_job)(
+                *arguments(r, k), task=task, n_classes=n_classes, policy=policy, balanced=balanced
+            )
+            for r, k in jobs
+        )
+        for done, (name, k, result) in enumerate(runner(calls), 1):
+            outputs[name, k] = result
+            if on_progress is not None:
+                label = f"{name} fold {k + 1}/{len(folds)}" if k >= 0 else f"{name} final fit"
+                on_progress(label, done, len(jobs))
+
+    results = [_score_rule(rule, dataset, policy, train_pos, test_pos, folds) for rule in rules]
+    budget_notes = {d.rung: d.note for d in decisions if d.action == "sampled"}
+    for rung in runnable:
+        extra = [caps[rung.name][1]] if rung.name in caps else []
+        if rung.name in budget_notes:
+            extra = [f"budget: {budget_notes[rung.name]}"]
+        n_rows = int(masks[rung.name].sum()) if rung.name in masks else len(train_pos)
+        results.append(_collect(rung, outputs, len(folds), extra, n_rows))
+    elapsed = time.perf_counter() - start
+    if seconds is not None and elapsed > seconds:
+        notes.append(
+            f"the ladder took {format_seconds(elapsed)}, over its budget of "
+            f"{format_seconds(seconds)} (cost estimates were too low)"
+        )
+    return LadderResult(
+        rungs=tuple(results),
+        skipped=tuple(skipped),
+        warnings=warnings,
+        budget=decisions,
+        budget_seconds=seconds,
+        elapsed_seconds=elapsed,
+        notes=tuple(notes),
+    )
+
+
+def _resolve(rungs: Sequence[RungLike]) -> list[_Rung]:
+    out = []
+    for item in rungs:
+        if isinstance(item, CustomRung):
+            out.append(
+                _Rung(
+                    name=item.name,
+                    description=item.description or f"your estimator: {item.estimator!r}",
+                    kind="custom",
+                    spec=None,
+                    custom=item,
+                )
+            )
+        elif isinstance(item, str):
+            spec = rung_spec(item)  # fails on an unknown name before any work
+            out.append(
+                _Rung(
+                    name=spec.name,
+                    description=spec.description,
+                    kind="trained",
+                    spec=spec,
+                    features=spec.features,
+                )
+            )
+        else:
+            raise PlanError(
+                f"rungs: {item!r} is not a rung; allowed: a rung name or CustomRung(name, estimator)"
+            )
+    return out
+
+
+def _check_unique(names: list[str]) -> None:
+    seen: set[str] = set()
+    for name in names:
+        if name in seen:
+            raise PlanError(f"baselines: two rungs are called '{name}'; names must be unique")
+        seen.add(name)
+
+
+def _sample_mask(n: int, cap: int, y: np.ndarray, task: str, seed: int) -> np.ndarray:
+    """A boolean mask keeping ``cap`` of ``n`` rows (stratified by class when possible)."""
+    mask = np.zeros(n, dtype=bool)
+    if cap >= n:
+        mask[:] = True
+        return mask
+    stratify = y if task != "regression" and np.bincount(y).min() >= 2 else None
+    try:
+        keep, _ = train_test_split(
+            np.arange(n), train_size=cap, random_state=seed, stratify=stratify
+        )
+    except ValueError:
+        keep = np.random.default_rng(seed).choice(n, cap, replace=False)
+    mask[keep] = True
+    return mask
+
+
+def _apply_budget(
+    seconds: float,
+    start: float,
+    runnable: list[_Rung],
+    frames: dict[str, tuple[pd.DataFrame, dict[str, ColumnKind]]],
+    train_pos: np.ndarray,
+    y_train: np.ndarray,
+    dataset: Dataset,
+    balanced: bool,
+    n_folds: int,
+    n_jobs: int,
+    seed: int,
+    caps: dict[str, tuple[int, str]],
+    on_progress: Progress | None,
+) -> tuple[BudgetDecision, ...]:
+    """Time each trained rung on a pilot sample, then sample down or skip to fit the budget."""
+    timed = [r for r in runnable if r.name != "dummy"]
+    if not timed:
+        return ()
+    n_pilot = min(_PILOT_ROWS, len(train_pos))
+    pilot_mask = _sample_mask(len(train_pos), n_pilot, y_train, dataset.task, seed + 1)
+    pilot_pos = np.flatnonzero(pilot_mask)
+    pilots: dict[str, tuple[float, int, float]] = {}
+    for i, rung in enumerate(timed):
         if on_progress is not None:
-            label = f"{name} fold {k + 1}" if k >= 0 else f"{name} final fit"
-            on_progress(label, done, len(jobs))
-    return tuple(_collect(name, outputs, len(folds)) for name in rungs)
+            on_progress(f"timing {rung.name} on {n_pilot} rows", i, len(timed))
+        frame, kinds = frames[rung.features]
+        X = frame.iloc[train_pos[pilot_pos]]
+        began = time.perf_counter()
+        with threadpool_limits(1):
+            model = rung.build(dataset.task, kinds, balanced)
+            model.fit(X, y_train[pilot_pos])
+            _predict(model, X, dataset.task, len(dataset.classes))
+        growth = rung.spec.growth if rung.spec is not None else 1.0
+        pilots[rung.name] = (time.perf_counter() - began, n_pilot, growth)
+    decisions = allocate(
+        budget=seconds,
+        spent=time.perf_counter() - start,
+        n_rows=len(train_pos),
+        n_folds=n_folds,
+        n_jobs=n_jobs,
+        pilots=pilots,
+        order=[r.name for r in timed],
+    )
+    for decision in decisions:
+        if decision.action == "sampled":
+            cap = caps.get(decision.rung, (len(train_pos), ""))[0]
+            if decision.rows < cap:
+                caps[decision.rung] = (decision.rows, decision.note)
+    return decisions
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,61 +562,170 @@ class _FoldOutcome:
 class _FinalOutcome:
     test: Predictions
     costs: dict[str, float]
+    notes: tuple[str, ...]
 
 
-def _fold(
-    model: BaseEstimator,
-    dataset: Dataset,
+def _job(
+    rung: _Rung,
+    k: int,
+    kinds: dict[str, ColumnKind],
+    X_fit: pd.DataFrame,
+    y_fit: np.ndarray,
+    X_other: pd.DataFrame,
+    y_other: np.ndarray | None,
+    *,
+    task: str,
+    n_classes: int,
     policy: MetricPolicy,
-    X: pd.DataFrame,
-    y: np.ndarray,
-    fit_pos: np.ndarray,
-    val_pos: np.ndarray,
-) -> _FoldOutcome:
-    model.fit(X.iloc[fit_pos], y[fit_pos])
-    values = []
-    for pos in (fit_pos, val_pos):
-        preds = predict(model, X.iloc[pos], dataset)
-        result = policy.evaluate(y[pos], y_pred=preds.pred, y_score=preds.score, n_resamples=0)
-        values.append(np.nan if result.value is None else float(result.value))
-    metrics = standard_metrics(dataset.task, y[val_pos], y_pred=preds.pred, y_score=preds.score)
-    return _FoldOutcome(train=values[0], val=values[1], metrics=metrics)
+    balanced: bool,
+) -> tuple[str, int, _FoldOutcome | _FinalOutcome]:
+    """One fit: a fold (scores on its fitting and validation rows) or the final fit."""
+    with threadpool_limits(1):
+        model = rung.build(task, kinds, balanced)
+        if k >= 0:
+            assert y_other is not None
+            model.fit(X_fit, y_fit)
+            values = []
+            preds = Predictions(pred=np.zeros(0))
+            for X, y in ((X_fit, y_fit), (X_other, y_other)):
+                preds = _predict(model, X, task, n_classes)
+                result = policy.evaluate(y, y_pred=preds.pred, y_score=preds.score, n_resamples=0)
+                values.append(np.nan if result.value is None else float(result.value))
+            metrics = standard_metrics(task, y_other, y_pred=preds.pred, y_score=preds.score)
+            return rung.name, k, _FoldOutcome(train=values[0], val=values[1], metrics=metrics)
+        with peak_memory() as peak:
+            began = time.perf_counter()
+            model.fit(X_fit, y_fit)
+            fit_seconds = time.perf_counter() - began
+        began = time.perf_counter()
+        preds = _predict(model, X_other, task, n_classes)
+        latency = per_thousand_ms(time.perf_counter() - began, len(X_other))
+        costs = {
+            "fit_seconds": fit_seconds,
+            "latency_ms": latency,
+            "model_mb": model_megabytes(model),
+            "peak_mb": peak.megabytes,
+        }
+        return rung.name, k, _FinalOutcome(test=preds, costs=costs, notes=_model_notes(model))
 
 
-def _final(
-    model: BaseEstimator, dataset: Dataset, X: pd.DataFrame, y: np.ndarray, X_test: pd.DataFrame
-) -> _FinalOutcome:
-    start = time.perf_counter()
-    model.fit(X, y)
-    fit_seconds = time.perf_counter() - start
-    start = time.perf_counter()
-    preds = predict(model, X_test, dataset)
-    latency_ms = (time.perf_counter() - start) * 1e6 / max(len(X_test), 1)
-    buffer = io.BytesIO()
-    pickle.dump(model, buffer)  # measures our own model's size; nothing is ever unpickled
-    costs = {"fit_seconds": fit_seconds, "latency_ms": latency_ms, "model_mb": buffer.tell() / 1e6}
-    return _FinalOutcome(test=preds, costs=costs)
+def _model_notes(model: Any) -> tuple[str, ...]:
+    """Caveats a fitted model reports about itself (empty text columns, ...)."""
+    notes = []
+    steps = model.named_steps.get("prepare") if isinstance(model, Pipeline) else None
+    parts = steps.transformer_list if isinstance(steps, FeatureUnion) else []
+    for _, part in parts:
+        empty = getattr(part, "empty_columns_", [])
+        if empty:
+            notes.append(f"text column(s) {', '.join(empty)} had no words; they were left out")
+    return tuple(notes)
 
 
 def _collect(
-    name: str, outputs: dict[tuple[str, int], _FoldOutcome | _FinalOutcome], k: int
+    rung: _Rung,
+    outputs: dict[tuple[str, int], _FoldOutcome | _FinalOutcome],
+    k: int,
+    extra: list[str],
+    n_rows: int,
 ) -> RungResult:
-    folds = [outputs[name, i] for i in range(k)]
-    final = outputs[name, -1]
+    folds = [outputs[rung.name, i] for i in range(k)]
+    final = outputs[rung.name, -1]
     assert all(isinstance(f, _FoldOutcome) for f in folds) and isinstance(final, _FinalOutcome)
     fold_outcomes: list[_FoldOutcome] = folds  # type: ignore[assignment]
+    return _result(
+        name=rung.name,
+        description=rung.description,
+        kind=rung.kind,
+        fold_outcomes=fold_outcomes,
+        test=final.test,
+        costs=final.costs,
+        notes=[*extra, *final.notes],
+        n_rows=n_rows,
+    )
+
+
+def _result(
+    *,
+    name: str,
+    description: str,
+    kind: RungKind,
+    fold_outcomes: list[_FoldOutcome],
+    test: Predictions,
+    costs: dict[str, float],
+    notes: list[str],
+    n_rows: int,
+) -> RungResult:
+    k = len(fold_outcomes)
     names = sorted({m for f in fold_outcomes for m in f.metrics})
     undefined = sum(not np.isfinite(f.val) for f in fold_outcomes)
-    notes = (
-        (f"the metric is undefined (unreachable) in {undefined} of {k} folds",) if undefined else ()
-    )
+    if undefined:
+        notes = [*notes, f"the metric is undefined (unreachable) in {undefined} of {k} folds"]
     return RungResult(
         name=name,
-        description=rung_spec(name).description,
+        description=description,
         fold_scores=tuple(f.val for f in fold_outcomes),
         fold_train_scores=tuple(f.train for f in fold_outcomes),
         fold_metrics={m: tuple(f.metrics.get(m, np.nan) for f in fold_outcomes) for m in names},
-        test=final.test,
-        costs=final.costs,
-        notes=notes,
+        test=test,
+        costs=costs,
+        notes=tuple(notes),
+        kind=kind,
+        n_rows=n_rows,
     )
+
+
+def _score_rule(
+    rule: ScriptedRung,
+    dataset: Dataset,
+    policy: MetricPolicy,
+    train_pos: np.ndarray,
+    test_pos: np.ndarray,
+    folds: list[tuple[np.ndarray, np.ndarray]],
+) -> RungResult:
+    """A rule needs no fitting: score it on each fold's rows and once on the test rows."""
+    classes = dataset.classes
+    train_pred = rule_predictions(rule, dataset.frame.iloc[train_pos], dataset.task, classes)
+    train_score = _rule_scores(train_pred, policy, dataset)
+    y_train = dataset.y[train_pos]
+    outcomes = []
+    for fit_pos, val_pos in folds:
+        values = []
+        for pos in (fit_pos, val_pos):
+            score = None if train_score is None else train_score[pos]
+            result = policy.evaluate(
+                y_train[pos], y_pred=train_pred[pos], y_score=score, n_resamples=0
+            )
+            values.append(np.nan if result.value is None else float(result.value))
+        metrics = standard_metrics(
+            dataset.task,
+            y_train[val_pos],
+            y_pred=train_pred[val_pos],
+            y_score=None if train_score is None else train_score[val_pos],
+        )
+        outcomes.append(_FoldOutcome(train=values[0], val=values[1], metrics=metrics))
+    test_frame = dataset.frame.iloc[test_pos]
+    began = time.perf_counter()
+    test_pred = rule_predictions(rule, test_frame, dataset.task, classes)
+    latency = per_thousand_ms(time.perf_counter() - began, len(test_pos))
+    return _result(
+        name=rule.name,
+        description=rule.description,
+        kind="scripted",
+        fold_outcomes=outcomes,
+        test=Predictions(pred=test_pred, score=_rule_scores(test_pred, policy, dataset)),
+        costs={"fit_seconds": 0.0, "latency_ms": latency, "model_mb": 0.0, "peak_mb": 0.0},
+        notes=[
+            "no training: the rule is scored on every fold and on the test rows",
+            *(["its 0/1 output is used as the score"] if train_score is not None else []),
+        ],
+        n_rows=0,
+    )
+
+
+def _rule_scores(pred: np.ndarray, policy: MetricPolicy, dataset: Dataset) -> np.ndarray | None:
+    """A rule's labels as scores (0/1, or one-hot), only when the metric needs scores."""
+    if dataset.task == "regression" or not policy.names & THRESHOLD_FREE:
+        return None
+    if dataset.task == "binary":
+        return pred.astype(float)
+    return np.eye(len(dataset.classes))[pred]

@@ -1,32 +1,63 @@
-"""The trained rungs of the ladder: how each one builds its estimator."""
+"""The trained rungs of the ladder: how each one builds its estimator, and when it applies."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Literal
 
 from sklearn.base import BaseEstimator
 from sklearn.dummy import DummyClassifier, DummyRegressor
 from sklearn.linear_model import LogisticRegression, Ridge
-from sklearn.pipeline import Pipeline
+from sklearn.pipeline import FeatureUnion, Pipeline
+from sklearn.preprocessing import StandardScaler
 
+from mlplan.baselines.boosting import extra_trees, gradient_boosting
+from mlplan.baselines.neural import neural_net, torch_available
 from mlplan.baselines.preprocess import tabular_preprocessor
+from mlplan.baselines.text import TextFeatures
 from mlplan.data.columns import ColumnKind
+from mlplan.data.images import image_shape
 from mlplan.errors import PlanError, closest
 from mlplan.plan.schema import Task
 
 __all__ = ["RUNGS", "RungSpec", "build_estimator", "rung_spec"]
 
 Builder = Callable[[Task, Mapping[str, ColumnKind], bool], BaseEstimator]
+Applies = Callable[[Task, Mapping[str, ColumnKind]], str | None]
+
+
+def _always(task: Task, kinds: Mapping[str, ColumnKind]) -> str | None:
+    return None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class RungSpec:
-    """A trained rung: its name, what it is, and how to build its estimator."""
+    """A trained rung: its name, what it is, how to build it, and when it applies.
+
+    Attributes
+    ----------
+    name, description : str
+    build : callable
+        ``build(task, kinds, balanced) -> estimator`` (unfitted).
+    applies : callable
+        ``applies(task, kinds) -> reason or None``: why the rung does not apply to
+        this data (it is then skipped with that note).
+    max_rows : int or None
+        A row cap: the rung is fitted on a sample of at most this many rows.
+    growth : float
+        How its cost grows with rows (exponent), for the time budget.
+    features : {"table", "embeddings"}
+        What it reads: the table's columns, or frozen pre-trained embeddings.
+    """
 
     name: str
     description: str
     build: Builder
+    applies: Applies = _always
+    max_rows: int | None = None
+    growth: float = 1.0
+    features: Literal["table", "embeddings"] = "table"
 
 
 def _dummy(task: Task, kinds: Mapping[str, ColumnKind], balanced: bool) -> BaseEstimator:
@@ -35,13 +66,71 @@ def _dummy(task: Task, kinds: Mapping[str, ColumnKind], balanced: bool) -> BaseE
     return DummyClassifier(strategy="prior")
 
 
-def _linear(task: Task, kinds: Mapping[str, ColumnKind], balanced: bool) -> BaseEstimator:
-    model: BaseEstimator
+def _linear_model(task: Task, balanced: bool, c: float = 1.0) -> BaseEstimator:
     if task == "regression":
-        model = Ridge(alpha=1.0)
-    else:
-        model = LogisticRegression(max_iter=2000, class_weight="balanced" if balanced else None)
-    return Pipeline([("prepare", tabular_preprocessor(kinds)), ("model", model)])
+        return Ridge(alpha=1.0 / c)
+    return LogisticRegression(C=c, max_iter=2000, class_weight="balanced" if balanced else None)
+
+
+def _linear(task: Task, kinds: Mapping[str, ColumnKind], balanced: bool) -> BaseEstimator:
+    return Pipeline(
+        [("prepare", tabular_preprocessor(kinds)), ("model", _linear_model(task, balanced))]
+    )
+
+
+def _text_columns(kinds: Mapping[str, ColumnKind]) -> list[str]:
+    return [n for n, k in kinds.items() if k == ColumnKind.TEXT]
+
+
+def _bag_of_words(task: Task, kinds: Mapping[str, ColumnKind], balanced: bool) -> BaseEstimator:
+    text = _text_columns(kinds)
+    tabular = {n: k for n, k in kinds.items() if k != ColumnKind.TEXT}
+    parts: list[tuple[str, object]] = [("text", TextFeatures(text))]
+    if any(k != ColumnKind.TEXT for k in tabular.values()):
+        parts.append(("table", tabular_preprocessor(tabular)))
+    return Pipeline(
+        [("prepare", FeatureUnion(parts)), ("model", _linear_model(task, balanced, c=4.0))]
+    )
+
+
+def _needs_text(task: Task, kinds: Mapping[str, ColumnKind]) -> str | None:
+    if _text_columns(kinds):
+        return None
+    return "no free-text column in the data (bag-of-words reads text)"
+
+
+def _needs_table(task: Task, kinds: Mapping[str, ColumnKind]) -> str | None:
+    if any(
+        k in (ColumnKind.NUMERIC, ColumnKind.CATEGORICAL, ColumnKind.DATETIME)
+        for k in kinds.values()
+    ):
+        return None
+    return "no numeric, categorical or date column (free text goes to bag_of_words)"
+
+
+def _needs_table_not_pixels(task: Task, kinds: Mapping[str, ColumnKind]) -> str | None:
+    if is_image_kinds(kinds):
+        return "image pixels: boosting on hundreds of raw pixels is slow and weak; see neural_net"
+    return _needs_table(task, kinds)
+
+
+def _probe(task: Task, kinds: Mapping[str, ColumnKind], balanced: bool) -> BaseEstimator:
+    return Pipeline([("scale", StandardScaler()), ("model", _linear_model(task, balanced))])
+
+
+def _needs_pretrained(task: Task, kinds: Mapping[str, ColumnKind]) -> str | None:
+    from mlplan.baselines.pretrained import unavailable_reason
+
+    return unavailable_reason(kinds)
+
+
+def _neural_description() -> str:
+    cnn = (
+        "a small VGG-like CNN (PyTorch) for images"
+        if torch_available()
+        else ("an MLP on pixels for images (install the 'torch' extra for a CNN)")
+    )
+    return f"an MLP (128-64, early stopping) on prepared tabular and text features; {cnn}"
 
 
 RUNGS: dict[str, RungSpec] = {
@@ -56,6 +145,43 @@ RUNGS: dict[str, RungSpec] = {
             name="linear",
             description="logistic / ridge regression on imputed, scaled, one-hot features",
             build=_linear,
+            applies=_needs_table,
+        ),
+        RungSpec(
+            name="bag_of_words",
+            description="TF-IDF word 1-2-grams and char 2-4-grams (+ table) with a linear model",
+            build=_bag_of_words,
+            applies=_needs_text,
+        ),
+        RungSpec(
+            name="neural_net",
+            description=_neural_description(),
+            build=neural_net,
+            growth=1.0,
+        ),
+        RungSpec(
+            name="gradient_boosting",
+            description="HistGradientBoosting with native categorical splits, early stopping",
+            build=gradient_boosting,
+            applies=_needs_table_not_pixels,
+        ),
+        RungSpec(
+            name="extra_trees",
+            description="100 extremely randomised trees (cheap non-linear rung, <= 20,000 rows)",
+            build=extra_trees,
+            applies=_needs_table,
+            max_rows=20_000,
+            growth=1.2,
+        ),
+        RungSpec(
+            name="pretrained",
+            description=(
+                "linear probe on frozen embeddings: all-MiniLM-L6-v2 (text), "
+                "EfficientNet-Lite0 (images)"
+            ),
+            build=_probe,
+            applies=_needs_pretrained,
+            features="embeddings",
         ),
     )
 }
@@ -77,3 +203,8 @@ def build_estimator(
 ) -> BaseEstimator:
     """A fresh, unfitted estimator for rung ``name``."""
     return rung_spec(name).build(task, kinds, balanced)
+
+
+def is_image_kinds(kinds: Mapping[str, ColumnKind]) -> bool:
+    """Whether the feature columns are image pixels."""
+    return image_shape(list(kinds)) is not None

@@ -9,6 +9,7 @@ import pandas as pd
 
 from mlplan.data.columns import ColumnKind, ColumnProfile, profile_columns
 from mlplan.data.fingerprint import fingerprint_frame
+from mlplan.data.images import is_image_source, read_images
 from mlplan.data.load import read_table
 from mlplan.errors import DataError, PlanError, closest
 from mlplan.plan.load import PlanFile
@@ -75,7 +76,8 @@ def load_dataset(plan_file: PlanFile) -> Dataset:
         ids, a target with fewer than two classes.
     """
     section = plan_file.plan.data
-    raw = read_table(plan_file.resolve(section.path))
+    source = plan_file.resolve(section.path)
+    raw = read_images(source) if is_image_source(source) else read_table(source)
     return build_dataset(raw, section)
 
 

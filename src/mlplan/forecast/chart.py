@@ -10,6 +10,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.axes import Axes
+from numpy.typing import ArrayLike
 
 from mlplan.forecast.datasize import Forecast
 
@@ -89,13 +90,16 @@ def _needs(ax: Axes, result: Forecast) -> None:
     ax.set_ylabel("training examples needed")
     ax.set_title("data needed per target, 80 % interval (dotted: not reachable)")
     ax.grid(alpha=0.3)
-    if result.cost_per_example:
-        cost = ax.secondary_yaxis(
-            "right",
-            functions=(
-                lambda x: np.maximum(x - result.n_train, 0) * result.cost_per_example,
-                lambda c: c / result.cost_per_example + result.n_train,
-            ),
-        )
-        cost.set_ylabel("labelling cost to add")
+    price = result.cost_per_example
+    if price:
+        n_now = result.n_train
+
+        def to_cost(examples: ArrayLike) -> ArrayLike:
+            return np.maximum(np.asarray(examples, float) - n_now, 0.0) * price
+
+        def to_examples(cost: ArrayLike) -> ArrayLike:
+            return np.asarray(cost, float) / price + n_now
+
+        axis = ax.secondary_yaxis("right", functions=(to_cost, to_examples))
+        axis.set_ylabel("labelling cost to add")
     ax.legend(frameon=False, fontsize=8)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -26,6 +27,8 @@ from mlplan.metrics.formula import Formula
 __all__ = ["CountFunction", "count_function", "formula_count_function"]
 
 F64 = NDArray[np.float64]
+#: Counts as passed around: int64 cumulative counts or float64 (resampled) counts.
+Counts = NDArray[Any]
 _CONF = frozenset(BINARY_CONFUSION) | {"fbeta"}
 
 
@@ -47,11 +50,11 @@ class CountFunction:
     """
 
     label: str
-    fn: Callable[[F64, F64, F64, F64], F64]
+    fn: Callable[[Counts, Counts, Counts, Counts], Counts]
     monotone: bool
     constant: bool = False
 
-    def __call__(self, tp: F64, fp: F64, tn: F64, fn: F64) -> F64:
+    def __call__(self, tp: Counts, fp: Counts, tn: Counts, fn: Counts) -> F64:
         return np.asarray(self.fn(tp, fp, tn, fn), dtype=np.float64)
 
 

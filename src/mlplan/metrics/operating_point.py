@@ -20,15 +20,14 @@ from numpy.typing import NDArray
 
 from mlplan.errors import MetricError
 from mlplan.metrics._validate import as_binary_labels, as_scores, check_lengths
+from mlplan.metrics.bucketed import bucketed_curve
 from mlplan.metrics.constraints import Constraint, parse_constraint
 from mlplan.metrics.counts import BinaryCounts, ScoreCurve, score_curve
 from mlplan.metrics.definitions import higher_is_better
-from mlplan.metrics.objective import CountFunction, count_function
+from mlplan.metrics.objective import CountFunction, Counts, count_function
 from mlplan.metrics.standard import binary_count_metrics
 
 __all__ = ["OperatingPoint", "choose_candidate", "operating_point", "unreachable_note"]
-
-F64 = NDArray[np.float64]
 
 
 @dataclass(frozen=True)
@@ -65,10 +64,10 @@ def _fmt(v: float) -> str:
 
 
 def choose_candidate(
-    tp: F64,
-    fp: F64,
-    n_pos: float | F64,
-    n_neg: float | F64,
+    tp: Counts,
+    fp: Counts,
+    n_pos: float | Counts,
+    n_neg: float | Counts,
     objective: CountFunction,
     higher_is_better: bool,
     constraints: Sequence[tuple[Constraint, CountFunction]],
@@ -91,8 +90,8 @@ def choose_candidate(
 
 
 def unreachable_note(
-    tp: F64,
-    fp: F64,
+    tp: Counts,
+    fp: Counts,
     n_pos: float,
     n_neg: float,
     constraints: Sequence[tuple[Constraint, CountFunction]],
@@ -141,7 +140,8 @@ def point_at(
     if index is None:
         return OperatingPoint(None, False, objective.label, None, {}, None, note)
     counts = curve.counts(index)
-    value = float(objective(*(np.float64(v) for v in (counts.tp, counts.fp, counts.tn, counts.fn))))
+    x = counts.as_array().astype(np.float64)
+    value = float(objective(x[0], x[1], x[2], x[3]))
     return OperatingPoint(
         threshold=curve.thresholds[index],
         reachable=True,
@@ -208,7 +208,10 @@ def operating_point(
         )
     hib = higher_is_better(optimise)
     cons = _constraints(subject_to, costs, beta)
-    curve = score_curve(y, s)
+    # monotone policies sort only the score range that can hold the optimum
+    curve = bucketed_curve(y, s, objective, hib, cons)
+    if curve is None:
+        curve = score_curve(y, s)
     tp, fp = curve.tps, curve.fps
     idx = choose_candidate(tp, fp, curve.n_pos, curve.n_neg, objective, hib, cons)
     note = "" if idx is not None else unreachable_note(tp, fp, curve.n_pos, curve.n_neg, cons)

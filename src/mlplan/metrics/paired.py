@@ -163,6 +163,7 @@ def compare(
     (0.2, 'mcnemar')
     """
     rng = np.random.default_rng(seed)
+    y: NDArray[Any]
     if task == "binary" and metric == "roc_auc":
         y = as_binary_labels(y_true)
         sa, sb = as_scores(a, "a").astype(np.float64), as_scores(b, "b").astype(np.float64)
@@ -194,7 +195,8 @@ def compare(
         pa = _labels(y, a, ta, "a")
         pb = _labels(y, b, tb, "b")
         check_lengths("compare", y_true=y, a=pa, b=pb)
-        cells = np.bincount(y.astype(np.int64) * 4 + pa * 2 + pb, minlength=8).astype(np.int64)
+        joint = y.astype(np.int64) * 4 + pa.astype(np.int64) * 2 + pb.astype(np.int64)
+        cells: NDArray[np.int64] = np.bincount(joint, minlength=8).astype(np.int64)
 
         def stat(d: NDArray[np.int64]) -> F64:
             x = d.astype(np.float64).reshape(-1, 2, 2, 2)  # truth, a, b

@@ -44,6 +44,7 @@ from mlplan.metrics._validate import (
     check_lengths,
 )
 from mlplan.metrics.bootstrap import (
+    Method,
     count_jackknife,
     interval,
     multinomial_replicates,
@@ -230,7 +231,7 @@ class MetricPolicy:
         value: float,
         reps: F64 | None,
         conf: float,
-        meth: str,
+        meth: Method,
         jack: Any,
         metrics: dict[str, float],
         threshold: float | None,
@@ -239,7 +240,7 @@ class MetricPolicy:
         lo = hi = None
         if reps is not None and reps.size:
             use = meth if jack is not None else "percentile"
-            lo, hi = interval(reps, value, conf, use, jack)  # type: ignore[arg-type]
+            lo, hi = interval(reps, value, conf, use, jack)
             if meth == "bca" and jack is None:
                 note = _join(note, "BCa needs a jackknife here; percentile interval used")
             bad = int(np.sum(~np.isfinite(reps)))
@@ -247,7 +248,18 @@ class MetricPolicy:
                 note = _join(note, f"{bad} of {reps.size} resamples had no feasible value")
         return PolicyResult(value, lo, hi, threshold, True, metrics, note)
 
-    def _binary(self, y_true, y_pred, y_score, costs, b, conf, meth, rng, rechoose) -> PolicyResult:  # type: ignore[no-untyped-def]
+    def _binary(
+        self,
+        y_true: Any,
+        y_pred: Any,
+        y_score: Any,
+        costs: Mapping[str, float] | None,
+        b: int,
+        conf: float,
+        meth: Method,
+        rng: np.random.Generator,
+        rechoose: bool | None,
+    ) -> PolicyResult:
         y = as_binary_labels(y_true)
         s = as_scores(y_score) if y_score is not None else None
         pred = as_binary_labels(y_pred, "y_pred") if y_pred is not None else None
@@ -287,7 +299,8 @@ class MetricPolicy:
             counts = curve.counts(idx)
             metrics = binary_count_metrics(counts, self.beta if self.beta != 1.0 else None)
             metrics.update(constants)
-            value = float(obj(*(np.float64(v) for v in counts.as_array())))
+            x = counts.as_array().astype(np.float64)
+            value = float(obj(x[0], x[1], x[2], x[3]))
             thr = float(curve.thresholds[idx])
             reps, jack, note = None, None, ""
             if b > 0:
@@ -344,7 +357,16 @@ class MetricPolicy:
 
         return fn
 
-    def _row_bootstrap_binary(self, y, pred, s, costs, b, rng, value):  # type: ignore[no-untyped-def]
+    def _row_bootstrap_binary(
+        self,
+        y: NDArray[np.bool_],
+        pred: NDArray[np.bool_],
+        s: NDArray[Any] | None,
+        costs: Mapping[str, float] | None,
+        b: int,
+        rng: np.random.Generator,
+        value: float,
+    ) -> tuple[F64 | None, str]:
         n = y.size
         if n * b > ROW_BOOTSTRAP_BUDGET:
             return None, f"no interval: {n} rows x {b} resamples exceeds the row-bootstrap budget"
@@ -353,7 +375,8 @@ class MetricPolicy:
             yy = y[idx]
             if yy.all() or not yy.any():
                 return float("nan")
-            m = standard_metrics("binary", yy, y_pred=pred[idx], y_score=s[idx])
+            ss = s[idx] if s is not None else None
+            m = standard_metrics("binary", yy, y_pred=pred[idx], y_score=ss)
             m.update({k: float(v) for k, v in (costs or {}).items()})
             m.setdefault("fbeta", m["f1"])
             try:
@@ -363,7 +386,17 @@ class MetricPolicy:
 
         return row_replicates(n, stat, b, rng), "row bootstrap"
 
-    def _multiclass(self, y_true, y_pred, y_score, costs, b, conf, meth, rng) -> PolicyResult:  # type: ignore[no-untyped-def]
+    def _multiclass(
+        self,
+        y_true: Any,
+        y_pred: Any,
+        y_score: Any,
+        costs: Mapping[str, float] | None,
+        b: int,
+        conf: float,
+        meth: Method,
+        rng: np.random.Generator,
+    ) -> PolicyResult:
         p = as_probabilities(y_score) if y_score is not None else None
         k = p.shape[1] if p is not None else None
         y = as_class_codes(y_true, k, "y_true")
@@ -439,7 +472,16 @@ class MetricPolicy:
                 note = "no interval: too many rows for the row bootstrap"
         return self._finish(value, reps, conf, meth, jack, metrics, None, note)
 
-    def _regression(self, y_true, y_pred, costs, b, conf, meth, rng) -> PolicyResult:  # type: ignore[no-untyped-def]
+    def _regression(
+        self,
+        y_true: Any,
+        y_pred: Any,
+        costs: Mapping[str, float] | None,
+        b: int,
+        conf: float,
+        meth: Method,
+        rng: np.random.Generator,
+    ) -> PolicyResult:
         if y_pred is None:
             raise MetricError("evaluate: give y_pred (real values) for a regression task")
         y = as_real(y_true, "y_true")

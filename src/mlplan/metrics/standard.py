@@ -133,12 +133,11 @@ def _multilabel(
     }
     for name in ("precision", "recall", "f1"):
         if averaging == "micro":
-            val = confusion_value(name, tp.sum(), fp.sum(), tn.sum(), fn.sum())
+            out[name] = float(confusion_value(name, tp.sum(), fp.sum(), tn.sum(), fn.sum()))
         else:
             per = confusion_value(name, tp, fp, tn, fn)
             w = support if averaging == "weighted" else np.ones_like(per)
-            val = np.sum(per * w) / np.sum(w) if np.sum(w) > 0 else 0.0
-        out[name] = float(val)
+            out[name] = float(np.sum(per * w) / np.sum(w)) if np.sum(w) > 0 else 0.0
     if s is not None:
         if averaging == "micro":
             curve = score_curve(y.ravel(), s.ravel())
@@ -148,8 +147,10 @@ def _multilabel(
             aucs = [roc_auc_from_curve(c) for c in curves]
             aps = [average_precision_from_curve(c) for c in curves]
             w = support if averaging == "weighted" else np.ones(len(curves))
-            auc = None if any(a is None for a in aucs) else float(np.average(aucs, weights=w))
-            ap = None if any(a is None for a in aps) else float(np.average(aps, weights=w))
+            auc_ok = [a for a in aucs if a is not None]
+            ap_ok = [a for a in aps if a is not None]
+            auc = None if len(auc_ok) < len(aucs) else float(np.average(auc_ok, weights=w))
+            ap = None if len(ap_ok) < len(aps) else float(np.average(ap_ok, weights=w))
         if auc is not None:
             out["roc_auc"] = auc
         if ap is not None:

@@ -5,9 +5,13 @@ separately and merged exactly (int64).  This covers every confusion metric
 (precision, recall, F-beta, accuracy, balanced accuracy, specificity, NPV, MCC,
 kappa) and their multinomial bootstrap intervals.  Log loss and Brier are means
 and stream too (returned as sums).  Metrics that need the full ranking -- ROC
-AUC, average precision, and the exact constrained operating point -- need a full
-sort of the scores and are *not* computed here; load those columns (two arrays
-of n values) or sample.
+AUC, average precision, and the exact operating point of a non-monotone
+objective (MCC, kappa, formulas) -- need a full sort of the scores and are *not*
+computed here; load those columns (two arrays of n values) or sample.  The
+exact operating point of a monotone objective under monotone constraints needs
+only one counting pass over score buckets and a sort of the narrow score range
+that can hold the optimum (:mod:`mlplan.metrics.bucketed`), but still reads the
+two columns in memory.
 """
 
 from __future__ import annotations

@@ -111,8 +111,14 @@ def parse_plan(text: str, *, source: str = "<plan>") -> Plan:
         raise PlanError(_describe(exc, root, source)) from exc
 
 
-def _describe(exc: ValidationError, root: yaml.Node | None, source: str) -> str:
-    """Turn pydantic's first error into one line pointing at the key and line."""
+def _describe(
+    exc: ValidationError, root: yaml.Node | None, source: str, model: type[BaseModel] = Plan
+) -> str:
+    """Turn pydantic's first error into one line pointing at the key and line.
+
+    ``model`` is the schema that was validated (it names the allowed keys); the
+    ideas file of :mod:`mlplan.portfolio` reuses this with its own schema.
+    """
     error = exc.errors()[0]
     loc = tuple(error["loc"])
     key = ".".join(str(part) for part in loc) or "<root>"
@@ -120,7 +126,7 @@ def _describe(exc: ValidationError, root: yaml.Node | None, source: str) -> str:
     where = f"{source}:{line}" if line else source
     kind = error["type"]
     if kind == "extra_forbidden":
-        allowed = _allowed_keys(loc[:-1])
+        allowed = _allowed_keys(loc[:-1], model)
         hint = closest(str(loc[-1]), allowed)
         return f"{where}: unknown key '{key}'{hint}; allowed here: {', '.join(allowed)}"
     if kind == "missing":
@@ -131,9 +137,8 @@ def _describe(exc: ValidationError, root: yaml.Node | None, source: str) -> str:
     return f"{where}: {key}: {message}{shown}"
 
 
-def _allowed_keys(loc: tuple[Any, ...]) -> list[str]:
+def _allowed_keys(loc: tuple[Any, ...], model: type[BaseModel] = Plan) -> list[str]:
     """The keys the schema allows at a location (``loc`` is pydantic's path)."""
-    model: type[BaseModel] = Plan
     for part in loc:
         if isinstance(part, int):
             continue

@@ -17,10 +17,12 @@ Archetype = Literal["software_2_0", "human_in_the_loop", "autonomous"]
 Averaging = Literal["macro", "micro", "weighted"]
 
 __all__ = [
+    "AdviceSection",
     "Archetype",
     "Averaging",
     "BaselinesSection",
     "DataSection",
+    "GateSection",
     "HumanBaseline",
     "MetricSection",
     "ModelEntry",
@@ -147,6 +149,37 @@ class BaselinesSection(_Section):
     budget: str | None = None
 
 
+class GateSection(_Section):
+    """The regression gate: what a candidate must show before it replaces the champion.
+
+    ``non_inferiority`` maps a metric (``metric`` is the plan's one number) to the
+    largest drop allowed against the champion, judged on the lower bound of the
+    paired interval; ``floors`` default to ``baselines.requirement``;
+    ``must_beat`` defaults to every ladder rung of the latest run.
+    """
+
+    non_inferiority: dict[str, float] = Field(default_factory=lambda: {"metric": 0.01})
+    floors: dict[str, float] | None = None
+    floors_on: Literal["estimate", "lower_bound"] = "estimate"
+    must_beat: list[str] | None = None
+    confidence: float = Field(0.95, gt=0.0, lt=1.0)
+    resamples: int = Field(2000, ge=100)
+    seed: int = 0
+
+    @model_validator(mode="after")
+    def _margins(self) -> GateSection:
+        for name, margin in self.non_inferiority.items():
+            if not 0.0 <= margin < float("inf"):
+                raise ValueError(f"non_inferiority.{name}: margin must be >= 0; got {margin!r}")
+        return self
+
+
+class AdviceSection(_Section):
+    """How advice is shown: rules muted by code (``mute: [ADV003]``) show as muted."""
+
+    mute: list[str] = Field(default_factory=list)
+
+
 class ModelEntry(_Section):
     """A model trained elsewhere, known by its predictions on the test rows."""
 
@@ -165,4 +198,6 @@ class Plan(_Section):
     metric: MetricSection
     baselines: BaselinesSection = Field(default_factory=lambda: BaselinesSection())
     models: list[ModelEntry] = Field(default_factory=list)
+    gate: GateSection = Field(default_factory=lambda: GateSection())
+    advice: AdviceSection = Field(default_factory=lambda: AdviceSection())
     output: str = "mlplan-out"

@@ -59,6 +59,19 @@ MIGRATIONS: tuple[str, ...] = (
         payload TEXT NOT NULL                   -- JSON
     );
     """,
+    # 1 -> 2: champions accepted by the regression gate, with their test predictions
+    """
+    CREATE TABLE champions (
+        id               INTEGER PRIMARY KEY,
+        event_id         INTEGER NOT NULL REFERENCES events(id),
+        accepted_at      TEXT NOT NULL,
+        name             TEXT NOT NULL,
+        test_fingerprint TEXT NOT NULL,          -- test ids + labels it was scored on
+        threshold        REAL,                   -- its operating point, when scored
+        pred             BLOB NOT NULL,          -- .npy bytes, never pickled
+        score            BLOB                    -- .npy bytes or NULL
+    );
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

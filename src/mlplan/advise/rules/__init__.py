@@ -1,0 +1,41 @@
+"""The advice rules, in code order. Codes are stable: never renumber, never reuse."""
+
+from mlplan.advise.rule import Rule
+from mlplan.advise.rules.baselines import (
+    CloseToBestBaseline,
+    PublishedFarAbove,
+    ScriptedMatchesML,
+    WorseThanBaseline,
+)
+from mlplan.advise.rules.fit import LeakageSuspected, Overfitting, Underfitting
+from mlplan.advise.rules.requirement import (
+    ConstraintUnreachable,
+    DummyMeetsRequirement,
+    HumanBelowRequirement,
+    RequirementMet,
+    RequirementMetByPointOnly,
+)
+from mlplan.advise.rules.slices import WeakSlices
+
+__all__ = ["RULES", "rule_by_code"]
+
+RULES: tuple[Rule, ...] = (
+    WorseThanBaseline(),
+    CloseToBestBaseline(),
+    Overfitting(),
+    Underfitting(),
+    RequirementMet(),
+    RequirementMetByPointOnly(),
+    DummyMeetsRequirement(),
+    ScriptedMatchesML(),
+    HumanBelowRequirement(),
+    PublishedFarAbove(),
+    ConstraintUnreachable(),
+    LeakageSuspected(),
+    WeakSlices(),
+)
+
+
+def rule_by_code(code: str) -> Rule | None:
+    """The rule with this code, if any."""
+    return next((r for r in RULES if r.code == code.upper()), None)

@@ -1,0 +1,238 @@
+"""The gate's rules: one record per rule, and how each comparison is judged.
+
+Every rule says what was compared, the numbers, the interval, which test decided
+and why it passed or failed.  Judgements:
+
+``non_inferiority``
+    ``candidate - champion >= -margin`` on the *lower bound* of the paired
+    interval (oriented so that positive means better).
+``floor``
+    The candidate's value meets the floor (point estimate, or the lower bound of
+    its interval when the plan says ``floors_on: lower_bound``).
+``must_beat``
+    The candidate is better than the baseline: the paired interval excludes 0.
+``constraint``
+    The policy's constraints hold at the candidate's operating point.
+``test_set``
+    The test ids and labels are those the champion was accepted on.
+
+A rule whose number cannot be computed fails; it never passes.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass
+from typing import Any, Literal
+
+from mlplan.metrics import Comparison
+
+__all__ = [
+    "RuleKind",
+    "RuleResult",
+    "RuleStatus",
+    "failed_to_compute",
+    "judge_must_beat",
+    "judge_non_inferiority",
+    "oriented",
+]
+
+RuleKind = Literal["test_set", "constraint", "non_inferiority", "floor", "must_beat"]
+RuleStatus = Literal["pass", "fail", "skip"]
+
+
+@dataclass(frozen=True, kw_only=True)
+class RuleResult:
+    """The outcome of one gate rule.
+
+    Attributes
+    ----------
+    id : str
+        Stable identifier, e.g. ``non_inferiority.f1`` or ``must_beat.linear``.
+    kind : {"test_set", "constraint", "non_inferiority", "floor", "must_beat"}
+    title : str
+        What the rule demands, in words with its numbers.
+    status : {"pass", "fail", "skip"}
+    metric, against : str or None
+        The metric and the model compared with (champion or baseline name).
+    candidate, reference : float or None
+        The candidate's value and the reference (the opponent's value, the floor or bound).
+    difference, lo, hi : float or None
+        ``candidate - reference`` and its interval (for floors: the candidate's interval).
+    p_value : float or None
+        McNemar (labels) or DeLong (ROC AUC) p-value of "no difference".
+    decided_by : str
+        Which statistic decided (e.g. "lower bound of the 95% paired bootstrap interval").
+    better : bool
+        The candidate is significantly better: the interval excludes 0 in its favour.
+    message : str
+        One line with the numbers, saying why.
+    """
+
+    id: str
+    kind: RuleKind
+    title: str
+    status: RuleStatus
+    metric: str | None = None
+    against: str | None = None
+    candidate: float | None = None
+    reference: float | None = None
+    difference: float | None = None
+    lo: float | None = None
+    hi: float | None = None
+    p_value: float | None = None
+    decided_by: str = ""
+    better: bool = False
+    message: str = ""
+
+    @property
+    def failed(self) -> bool:
+        """True when this rule blocks the candidate."""
+        return self.status == "fail"
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return asdict(self)
+
+
+def oriented(c: Comparison) -> tuple[float, float | None, float | None]:
+    """``(gain, lo, hi)`` of the candidate with "positive is better" for any metric direction."""
+    if c.higher_is_better:
+        return c.difference, c.lo, c.hi
+    return (
+        -c.difference,
+        None if c.hi is None else -c.hi,
+        None if c.lo is None else -c.lo,
+    )
+
+
+def _test_name(c: Comparison, confidence: float) -> str:
+    pct = f"{confidence:.0%}"
+    if c.test == "delong":
+        return f"DeLong {pct} interval"
+    return f"{pct} paired bootstrap interval"
+
+
+def _p(c: Comparison) -> str:
+    if c.p_value is None:
+        return ""
+    name = "DeLong" if c.test == "delong" else "McNemar"
+    return f", {name} p={c.p_value:.3g}"
+
+
+def _finite(*values: float | None) -> bool:
+    return all(v is not None and math.isfinite(v) for v in values)
+
+
+def failed_to_compute(
+    rule_id: str,
+    kind: RuleKind,
+    title: str,
+    reason: str,
+    *,
+    metric: str | None = None,
+    against: str | None = None,
+) -> RuleResult:
+    """A rule whose number could not be computed: a failure, never a pass."""
+    return RuleResult(
+        id=rule_id,
+        kind=kind,
+        title=title,
+        status="fail",
+        metric=metric,
+        against=against,
+        decided_by="not computable",
+        message=f"cannot be computed: {reason}",
+    )
+
+
+def judge_non_inferiority(
+    c: Comparison, *, key: str, margin: float, against: str, confidence: float
+) -> RuleResult:
+    """Pass iff the lower bound of the oriented paired interval is ``>= -margin``."""
+    rule_id = f"non_inferiority.{key}"
+    title = f"{c.metric}: candidate - {against} >= -{margin:g}"
+    gain, lo, hi = oriented(c)
+    if not _finite(c.value_a, c.value_b, lo, hi):
+        return failed_to_compute(
+            rule_id,
+            "non_inferiority",
+            title,
+            f"{c.metric} or its interval is undefined here",
+            metric=c.metric,
+            against=against,
+        )
+    assert lo is not None and hi is not None
+    ok = lo >= -margin
+    better = lo > 0
+    test = _test_name(c, confidence)
+    verdict = "better" if better else ("not worse" if ok else "worse")
+    why = (
+        f"{c.metric} {c.value_b:.4f} vs {against} {c.value_a:.4f}: change {gain:+.4f}, "
+        f"{test} [{lo:+.4f}, {hi:+.4f}] (oriented: positive is better){_p(c)}; "
+        f"{verdict}: lower bound {lo:+.4f} {'>=' if ok else '<'} -{margin:g}"
+    )
+    if ok and not better and hi > 0:
+        why += "; the gain is within noise"
+    return RuleResult(
+        id=rule_id,
+        kind="non_inferiority",
+        title=title,
+        status="pass" if ok else "fail",
+        metric=c.metric,
+        against=against,
+        candidate=c.value_b,
+        reference=c.value_a,
+        difference=c.difference,
+        lo=c.lo,
+        hi=c.hi,
+        p_value=c.p_value,
+        decided_by=f"lower bound of the {test}",
+        better=better,
+        message=why,
+    )
+
+
+def judge_must_beat(c: Comparison, *, against: str, confidence: float) -> RuleResult:
+    """Pass iff the candidate is better than the baseline: the interval excludes 0."""
+    rule_id = f"must_beat.{against}"
+    title = f"{c.metric}: candidate better than {against}"
+    gain, lo, hi = oriented(c)
+    if not _finite(c.value_a, c.value_b, lo, hi):
+        return failed_to_compute(
+            rule_id,
+            "must_beat",
+            title,
+            f"{c.metric} or its interval is undefined here",
+            metric=c.metric,
+            against=against,
+        )
+    assert lo is not None and hi is not None
+    better = lo > 0
+    test = _test_name(c, confidence)
+    why = (
+        f"{c.metric} {c.value_b:.4f} vs {against} {c.value_a:.4f}: change {gain:+.4f}, "
+        f"{test} [{lo:+.4f}, {hi:+.4f}]{_p(c)}; "
+        + (
+            "the interval excludes 0"
+            if better
+            else "the interval does not exclude 0: not shown better"
+        )
+    )
+    return RuleResult(
+        id=rule_id,
+        kind="must_beat",
+        title=title,
+        status="pass" if better else "fail",
+        metric=c.metric,
+        against=against,
+        candidate=c.value_b,
+        reference=c.value_a,
+        difference=c.difference,
+        lo=c.lo,
+        hi=c.hi,
+        p_value=c.p_value,
+        decided_by=f"{test} excludes 0",
+        better=better,
+        message=why,
+    )

@@ -1,0 +1,73 @@
+"""Helpers for a team's own pytest suite.
+
+>>> from mlplan.testing import assert_no_regression
+>>> def test_new_model_does_not_regress():                 # doctest: +SKIP
+...     assert_no_regression("preds/new_model.parquet", plan="mlplan.yaml")
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+from mlplan.gate import GateResult, gate
+from mlplan.gate.api import PredictionsInput
+from mlplan.plan.load import PlanFile
+
+__all__ = ["RegressionError", "assert_no_regression"]
+
+
+class RegressionError(AssertionError):
+    """The candidate regressed: the gate failed.  ``result`` holds every rule."""
+
+    def __init__(self, message: str, result: GateResult) -> None:
+        super().__init__(message)
+        self.result = result
+
+
+def assert_no_regression(
+    candidate: PredictionsInput,
+    plan: str | Path | PlanFile | None = None,
+    *,
+    champion: PredictionsInput | None = None,
+    name: str | None = None,
+    costs: Mapping[str, float] | None = None,
+    record: bool = False,
+) -> GateResult:
+    """Fail the calling test when the candidate regresses; return the gate's result otherwise.
+
+    Runs the same rules as ``mlplan gate`` (non-inferiority against the champion,
+    floors, baselines to beat, constraints, test-set integrity) without touching
+    the store unless ``record`` is True.
+
+    Parameters
+    ----------
+    candidate : str, Path or DataFrame
+        The candidate's predictions on the frozen test rows.
+    plan : str or Path, optional
+        The plan file or its folder (default ``./mlplan.yaml``).
+    champion : str, Path or DataFrame, optional
+        Compare with these predictions instead of the stored champion.
+    name : str, optional
+    costs : mapping, optional
+        The candidate's measured latency_ms / model_mb / fit_seconds.
+    record : bool, default False
+        Store a ``gate`` event.
+
+    Returns
+    -------
+    GateResult
+
+    Raises
+    ------
+    RegressionError
+        An ``AssertionError`` whose message lists every failed rule with its numbers.
+    """
+    result = gate(candidate, plan, champion=champion, name=name, costs=costs, record=record)
+    if result.passed:
+        return result
+    lines = [
+        f"{result.candidate} regressed: {len(result.failed)} of {len(result.rules)} rules failed"
+    ]
+    lines += [f"  - {rule.id}: {rule.message}" for rule in result.failed]
+    raise RegressionError("\n".join(lines), result)

