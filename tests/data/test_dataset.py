@@ -30,7 +30,7 @@ def test_binary_target_encodes_the_positive_class(flights_sample: pd.DataFrame) 
     assert data.classes == (False, True)
     assert data.y.sum() == flights_sample["late"].sum()
     assert "flight_id" not in data.frame.columns
-    assert list(data.ids[:2]) == ["F00000", "F00001"]
+    assert list(data.ids[:2]) == ["F000000", "F000001"]
 
 
 def test_rows_without_a_target_are_left_out_with_a_note() -> None:

