@@ -25,7 +25,6 @@ def test_public_names_are_pinned() -> None:
         "Store",
         "StoreError",
         "__version__",
-        "advise",
         "baseline",
         "evaluate",
         "history",
@@ -39,6 +38,19 @@ def test_public_names_are_pinned() -> None:
     assert sorted(mlplan.__all__) == mlplan.__all__
     for name in mlplan.__all__:
         assert hasattr(mlplan, name), name
+
+
+def test_subpackages_stay_importable() -> None:
+    """A command named like its subpackage must not shadow it (mlplan.advise.rules ...)."""
+    import mlplan.advise.rules
+    import mlplan.forecast.extrapolate
+    import mlplan.gate.engine
+    import mlplan.portfolio.scoring
+
+    assert callable(mlplan.advise.advise)
+    assert callable(mlplan.forecast.forecast)
+    assert callable(mlplan.gate.gate)
+    assert callable(mlplan.portfolio.portfolio)
 
 
 def test_errors_are_also_builtin_errors() -> None:

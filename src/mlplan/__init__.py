@@ -1,11 +1,14 @@
 """mlplan: turn a machine-learning project idea into a measured plan.
 
-Every command of the ``mlplan`` CLI is a function here with the same name and
-arguments: :func:`init`, :func:`run`, :func:`split`, :func:`evaluate`,
-:func:`status` and :func:`history`.
+Every command of the ``mlplan`` CLI is a function with the same name and
+arguments: here :func:`init`, :func:`run`, :func:`baseline`, :func:`split`,
+:func:`evaluate`, :func:`stage`, :func:`status` and :func:`history`; the commands
+whose name is also a subpackage live one level down, so that the subpackage stays
+importable: ``mlplan.advise.advise``, ``mlplan.forecast.forecast``,
+``mlplan.gate.gate`` and ``mlplan.portfolio.portfolio``.
 """
 
-from mlplan.advise import Advice, advise
+from mlplan.advise import Advice
 from mlplan.api import Status, evaluate, history, split, status
 from mlplan.baselines.command import BaselineReport, baseline
 from mlplan.data.dataset import Dataset
@@ -43,7 +46,6 @@ __all__ = [
     "Store",
     "StoreError",
     "__version__",
-    "advise",
     "baseline",
     "evaluate",
     "history",

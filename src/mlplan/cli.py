@@ -39,8 +39,11 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
-out = Console()
-err = Console(stderr=True)
+# Piped output is read in logs and CI, where 80 columns squeeze the tables; a terminal
+# keeps its own width.
+_PIPE_WIDTH = 120
+out = Console(width=None if sys.stdout.isatty() else _PIPE_WIDTH)
+err = Console(stderr=True, width=None if sys.stderr.isatty() else _PIPE_WIDTH)
 _state = {"debug": False}
 
 PlanOption = Annotated[

@@ -80,7 +80,7 @@ def test_bad_stage_and_bad_accept_exit_2(advice_project, cli):
     """A stage that does not exist, or accepting a rule that did not fire, is bad input."""
     bad = cli("stage", "deploy", "--why", "x", "-p", advice_project.folder)
     assert bad.code == 2 and "did you mean 'deployment'" in bad.err
-    mlplan_advice = mlplan.advise(advice_project.folder)
+    mlplan_advice = mlplan.advise.advise(advice_project.folder)
     passed = next(f.code for f in mlplan_advice.findings if f.outcome == "not_applicable")
     with pytest.raises(PlanError, match="nothing to accept"):
         from mlplan.lifecycle import accept
