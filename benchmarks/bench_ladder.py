@@ -208,25 +208,37 @@ def run_lazy_child(folder: Path, task: str) -> None:
     )
 
 
-def _child(args: list[str], cap: float | None) -> tuple[float, bool]:
-    """Run this script in a child; kill its whole process group at the cap."""
+def _child(args: list[str], cap: float | None, memory_gb: float | None = None) -> tuple[float, str]:
+    """Run this script in a child; kill its whole process group at the cap.
+
+    Returns the wall time and how it ended: ``"ok"``, ``"timeout"`` or ``"exit N"``.
+    ``memory_gb`` caps the child's address space, so a model that would need
+    more fails inside the child instead of waking the kernel's OOM killer.
+    """
     env = {
         **os.environ,
         "OMP_NUM_THREADS": "1",
         "OPENBLAS_NUM_THREADS": "1",
         "MKL_NUM_THREADS": "1",
     }
+
+    def limit() -> None:
+        if memory_gb is not None:
+            size = int(memory_gb * 2**30)
+            resource.setrlimit(resource.RLIMIT_AS, (size, size))
+
     began = time.perf_counter()
-    process = subprocess.Popen([sys.executable, __file__, *args], env=env, start_new_session=True)
+    process = subprocess.Popen(
+        [sys.executable, __file__, *args], env=env, start_new_session=True, preexec_fn=limit
+    )
     try:
         process.wait(timeout=cap)
     except subprocess.TimeoutExpired:
         os.killpg(process.pid, signal.SIGKILL)
         process.wait()
-        return time.perf_counter() - began, True
-    if process.returncode != 0:
-        raise RuntimeError(f"child {args} failed with exit code {process.returncode}")
-    return time.perf_counter() - began, False
+        return time.perf_counter() - began, "timeout"
+    wall = time.perf_counter() - began
+    return wall, "ok" if process.returncode == 0 else f"exit {process.returncode}"
 
 
 def _fmt(value: float | None, digits: int = 3) -> str:
@@ -238,6 +250,7 @@ def main() -> None:
     parser.add_argument("--cap", type=float, default=300.0, help="lazypredict time cap (s)")
     parser.add_argument("--budget", default="4m", help="ladder time budget per dataset")
     parser.add_argument("--only", nargs="*", default=list(DATASETS))
+    parser.add_argument("--memory-gb", type=float, default=8.0, help="lazypredict memory cap")
     parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -251,13 +264,23 @@ def main() -> None:
     for name in args.only:
         with tempfile.TemporaryDirectory() as tmp:
             folder = Path(tmp)
-            _child(["--budget", args.budget, "--child", "ladder", name, tmp], None)
+            _, ended = _child(["--budget", args.budget, "--child", "ladder", name, tmp], None)
+            if ended != "ok":
+                raise RuntimeError(f"the ladder on {name} failed ({ended})")
             ladder = json.loads((folder / "ladder.json").read_text())
             lazy: dict[str, object] = {"best": "not run", "score": None, "wall": None}
             if name in LAZY_CAN_READ:
-                wall, timed_out = _child(["--child", "lazy", ladder["task"], tmp], args.cap)
-                if timed_out:
+                wall, ended = _child(
+                    ["--child", "lazy", ladder["task"], tmp], args.cap, args.memory_gb
+                )
+                if ended == "timeout":
                     lazy = {"best": f"timeout after {wall:.0f} s", "score": None, "wall": wall}
+                elif ended != "ok":
+                    lazy = {
+                        "best": f"failed ({ended}) after {wall:.0f} s",
+                        "score": None,
+                        "wall": wall,
+                    }
                 else:
                     lazy = json.loads((folder / "lazy.json").read_text())
             else:
@@ -278,6 +301,11 @@ def main() -> None:
             )
         for line in ladder["skipped"] + [b for b in ladder["budget"] if b] + ladder["warnings"]:
             print(f"  · {line}")
+        print(
+            f"  ladder wall {ladder['wall']:.1f} s, peak {ladder['peak_mb']:.0f} MB; "
+            f"lazypredict: {lazy}",
+            flush=True,
+        )
         best = max((r for r in ladder["rungs"] if r["cv"] is not None), key=lambda r: r["cv"])
         summary.append((name, best, ladder, lazy))
     print("\n## summary (best rung chosen by CV on the training part; lazypredict picks on test)")

@@ -42,8 +42,8 @@ app = typer.Typer(
 # Piped output is read in logs and CI, where 80 columns squeeze the tables; a terminal
 # keeps its own width.
 _PIPE_WIDTH = 120
-out = Console(width=None if sys.stdout.isatty() else _PIPE_WIDTH)
-err = Console(stderr=True, width=None if sys.stderr.isatty() else _PIPE_WIDTH)
+out = Console(width=None if sys.stdout.isatty() else _PIPE_WIDTH, soft_wrap=True)
+err = Console(stderr=True, width=None if sys.stderr.isatty() else _PIPE_WIDTH, soft_wrap=True)
 _state = {"debug": False}
 
 PlanOption = Annotated[

@@ -12,8 +12,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from mlplan.gate import Contender, TestSetCheck, evaluate_gate
-from mlplan.gate.paired import gate_metric, paired_table
-from mlplan.metrics import compare, policy_from_section
+from mlplan.metrics import PairedModel, compare, paired_table, policy_from_section
 from mlplan.plan.schema import GateSection
 
 
@@ -38,14 +37,16 @@ def test_shared_resamples_equal_the_engines_compare(cancer) -> None:  # type: ig
     """One table per opponent gives compare()'s values, interval and p-value exactly."""
     y, a, b = cancer
     policy = policy_from_section({"optimise": "f1"}, "binary")
-    table = paired_table(y, a >= 0.5, b >= 0.5, task="binary", n_resamples=500, seed=3)
-    for metric in ("f1", "precision", "recall", "accuracy", "mcc"):
-        ours = table.compare(gate_metric(metric, policy), confidence=0.9)
+    metrics = ("f1", "precision", "recall", "accuracy", "mcc")
+    table = paired_table(y, PairedModel(name="b", pred=b >= 0.5), [PairedModel(name="a", pred=a >= 0.5)],
+                         metrics=[*metrics, policy], n_resamples=500, seed=3, confidence=0.9)
+    for metric, found in zip(metrics, table, strict=False):
+        ours = found.comparison()
         theirs = compare(y, (a >= 0.5).astype(int), (b >= 0.5).astype(int), metric=metric,
                          n_resamples=500, seed=3, confidence=0.9)
         assert (ours.value_a, ours.value_b, ours.lo, ours.hi, ours.p_value) == (
             theirs.value_a, theirs.value_b, theirs.lo, theirs.hi, theirs.p_value)
-    f1 = table.compare(gate_metric("f1", policy), confidence=0.9)
+    f1 = table[-1].comparison()
     assert abs(f1.value_b - f1_score(y, b >= 0.5)) < 1e-12
     assert abs(f1.value_a - f1_score(y, a >= 0.5)) < 1e-12
 

@@ -1,43 +1,31 @@
 """Paired differences between two models on the frozen test rows, as advice needs them.
 
-The metric engine's :func:`mlplan.metrics.compare` gives the paired interval of
-one confusion metric (or ROC AUC) between two models at fixed thresholds. The
-plan's policy is often exactly that: one metric, at each model's operating
-threshold. Policies ``compare`` does not cover (regression, averages, formulas,
-F-beta with beta != 1, threshold-free metrics other than ROC AUC) get a paired
-row bootstrap of the policy value here: the same resampled rows score both
-models, and the threshold is re-chosen inside every resample.
+The plan's policy is compared on the same rows with
+:func:`mlplan.metrics.paired_table`, each model at its stored operating
+threshold: confusion metrics (and averages, weighted means, F-beta and formulas
+of them) by multinomial draws of the joint cells, ROC AUC by DeLong's test,
+threshold-free and regression metrics by a paired row bootstrap.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 
 from mlplan.errors import MetricError
 from mlplan.evaluation import Evaluation
-from mlplan.metrics import MetricPolicy, compare
+from mlplan.metrics import MetricPolicy, PairedModel, paired_table
+from mlplan.metrics.definitions import THRESHOLD_FREE
 
-__all__ = ["FALLBACK_RESAMPLES", "PairedDifference", "paired_difference"]
+__all__ = ["PairedDifference", "paired_difference"]
 
-#: Resamples of the paired row bootstrap (each one scores both models).
-FALLBACK_RESAMPLES = 200
-
-_COMPARABLE = frozenset(
-    {
-        "precision",
-        "recall",
-        "f1",
-        "accuracy",
-        "balanced_accuracy",
-        "specificity",
-        "npv",
-        "mcc",
-        "kappa",
-    }
-)
+_METHODS = {
+    "mcnemar": "paired bootstrap of the joint cells",
+    "delong": "DeLong",
+    "bootstrap": "paired row bootstrap",
+}
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -136,7 +124,7 @@ def paired_difference(
     confidence: float = 0.95,
     seed: int = 0,
 ) -> PairedDifference | None:
-    """The paired difference of two evaluated models, or None if either has no value.
+    """The paired difference of two evaluated models, or None if it has no value.
 
     Parameters
     ----------
@@ -145,7 +133,7 @@ def paired_difference(
     y_test
         Test labels (or values) in the order of the stored predictions.
     candidate, baseline
-        The two evaluations (their operating thresholds are reused).
+        The two evaluations (their operating thresholds and costs are reused).
     candidate_preds, baseline_preds
         Stored test predictions: ``{"pred": ..., "score": ...}``.
     n_resamples, confidence, seed
@@ -153,155 +141,53 @@ def paired_difference(
     """
     if candidate.value is None or baseline.value is None:
         return None
-    metric = _compare_metric(policy, candidate_preds, baseline_preds)
-    if metric is not None:
-        try:
-            return _via_compare(
-                policy,
-                metric,
-                y_test,
-                candidate,
-                candidate_preds,
-                baseline,
-                baseline_preds,
-                n_resamples=n_resamples,
-                confidence=confidence,
-                seed=seed,
-            )
-        except MetricError:
-            pass  # e.g. one class only in y_test for roc_auc: fall back
-    return _row_bootstrap(
-        policy,
-        y_test,
-        candidate,
-        candidate_preds,
-        baseline,
-        baseline_preds,
-        n_resamples=min(n_resamples, FALLBACK_RESAMPLES),
-        confidence=confidence,
-        seed=seed,
-    )
-
-
-def _compare_metric(
-    policy: MetricPolicy, a: dict[str, np.ndarray], b: dict[str, np.ndarray]
-) -> str | None:
-    """The metric ``compare`` can judge for this policy, or None."""
-    if policy.task == "regression":
-        return None
-    if policy.kind == "fbeta" and policy.beta == 1.0:
-        return "f1"
-    if policy.kind not in ("single", "constrained") or policy.optimise is None:
-        return None
-    name = policy.optimise
-    if name == "roc_auc" and policy.task == "binary" and "score" in a and "score" in b:
-        return name
-    return name if name in _COMPARABLE else None
-
-
-def _side(
-    policy: MetricPolicy, preds: dict[str, np.ndarray], evaluation: Evaluation
-) -> tuple[np.ndarray, float]:
-    """What ``compare`` should see of one model: scores at its threshold, or labels."""
-    if policy.task == "binary" and "score" in preds and preds["score"].ndim == 1:
-        threshold = evaluation.threshold if evaluation.threshold is not None else 0.5
-        return np.asarray(preds["score"], dtype=float), float(threshold)
-    return np.asarray(preds["pred"]), 0.5
-
-
-def _via_compare(
-    policy: MetricPolicy,
-    metric: str,
-    y: np.ndarray,
-    candidate: Evaluation,
-    cand: dict[str, np.ndarray],
-    baseline: Evaluation,
-    base: dict[str, np.ndarray],
-    **options: Any,
-) -> PairedDifference:
-    a, ta = _side(policy, base, baseline)
-    b, tb = _side(policy, cand, candidate)
-    if metric == "roc_auc":
-        a, b = base["score"], cand["score"]
-    task: Literal["binary", "multiclass"] = (
-        "multiclass" if policy.task == "multiclass" else "binary"
-    )
-    result = compare(
-        y,
-        a,
-        b,
-        metric=metric,
-        task=task,
-        threshold=(ta, tb),
-        averaging=policy.averaging,
-        **options,
-    )
-    how = "paired bootstrap (compare)" if result.test == "mcnemar" else "DeLong (compare)"
+    try:
+        (found,) = paired_table(
+            y_test,
+            _model(policy, candidate, candidate_preds),
+            [_model(policy, baseline, baseline_preds)],
+            metrics=[policy],
+            task=policy.task,  # type: ignore[arg-type]
+            n_resamples=n_resamples,
+            confidence=confidence,
+            seed=seed,
+        )
+    except MetricError:
+        return None  # e.g. one class only in y_test for roc_auc
+    c = found.comparison()
+    how = _METHODS[found.test]
     if policy.kind == "constrained":
         how += " at each model's operating threshold"
+    single = policy.kind in ("single", "constrained") and policy.optimise is not None
     return PairedDifference(
         candidate=candidate.name,
         baseline=baseline.name,
-        metric=metric,
-        value_candidate=float(result.value_b),
-        value_baseline=float(result.value_a),
-        difference=float(result.difference),
-        lo=result.lo,
-        hi=result.hi,
-        higher_is_better=result.higher_is_better,
+        metric=policy.optimise if single and policy.optimise else policy.name,
+        value_candidate=c.value_b,
+        value_baseline=c.value_a,
+        difference=c.difference,
+        lo=c.lo,
+        hi=c.hi,
+        higher_is_better=c.higher_is_better,
         method=how,
-        p_value=result.p_value,
+        p_value=c.p_value,
     )
 
 
-def _row_bootstrap(
-    policy: MetricPolicy,
-    y: np.ndarray,
-    candidate: Evaluation,
-    cand: dict[str, np.ndarray],
-    baseline: Evaluation,
-    base: dict[str, np.ndarray],
-    *,
-    n_resamples: int,
-    confidence: float,
-    seed: int,
-) -> PairedDifference:
-    rng = np.random.default_rng(seed)
-    n = len(y)
-
-    def value(preds: dict[str, np.ndarray], rows: np.ndarray, costs: dict[str, float]) -> float:
-        try:
-            result = policy.evaluate(
-                y[rows],
-                y_pred=preds["pred"][rows],
-                y_score=preds["score"][rows] if "score" in preds else None,
-                costs=costs,
-                n_resamples=0,
-            )
-        except MetricError:
-            return float("nan")
-        return float("nan") if result.value is None else float(result.value)
-
-    diffs = []
-    for _ in range(n_resamples):
-        rows = rng.integers(0, n, n)
-        diffs.append(value(cand, rows, candidate.costs) - value(base, rows, baseline.costs))
-    reps = np.asarray(diffs, dtype=float)
-    reps = reps[np.isfinite(reps)]
-    difference = float(candidate.value) - float(baseline.value)  # type: ignore[arg-type]
-    lo = hi = None
-    if len(reps) >= max(10, n_resamples // 2):
-        alpha = (1 - confidence) / 2
-        lo, hi = (float(q) for q in np.quantile(reps, [alpha, 1 - alpha]))
-    return PairedDifference(
-        candidate=candidate.name,
-        baseline=baseline.name,
-        metric=policy.name,
-        value_candidate=float(candidate.value),  # type: ignore[arg-type]
-        value_baseline=float(baseline.value),  # type: ignore[arg-type]
-        difference=difference,
-        lo=lo,
-        hi=hi,
-        higher_is_better=policy.higher_is_better,
-        method=f"paired row bootstrap of the policy ({len(reps)} resamples)",
+def _model(
+    policy: MetricPolicy, evaluation: Evaluation, preds: dict[str, np.ndarray]
+) -> PairedModel:
+    """One model as the paired table sees it: labels at its threshold, scores when read."""
+    score = preds.get("score")
+    if policy.task == "binary" and score is not None and score.ndim == 1:
+        threshold = evaluation.threshold if evaluation.threshold is not None else 0.5
+        return PairedModel(
+            name=evaluation.name, score=score, threshold=threshold, costs=evaluation.costs
+        )
+    reads_scores = policy.task == "multiclass" and bool(policy.names & THRESHOLD_FREE)
+    return PairedModel(
+        name=evaluation.name,
+        pred=preds["pred"],
+        score=score if reads_scores else None,
+        costs=evaluation.costs,
     )

@@ -419,11 +419,8 @@ def run_ladder(
                 on_progress(label, done, len(jobs))
 
     results = [_score_rule(rule, dataset, policy, train_pos, test_pos, folds) for rule in rules]
-    budget_notes = {d.rung: d.note for d in decisions if d.action == "sampled"}
     for rung in runnable:
         extra = [caps[rung.name][1]] if rung.name in caps else []
-        if rung.name in budget_notes:
-            extra = [f"budget: {budget_notes[rung.name]}"]
         n_rows = int(masks[rung.name].sum()) if rung.name in masks else len(train_pos)
         results.append(_collect(rung, outputs, len(folds), extra, n_rows))
     elapsed = time.perf_counter() - start
@@ -547,7 +544,7 @@ def _apply_budget(
         if decision.action == "sampled":
             cap = caps.get(decision.rung, (len(train_pos), ""))[0]
             if decision.rows < cap:
-                caps[decision.rung] = (decision.rows, decision.note)
+                caps[decision.rung] = (decision.rows, f"budget: {decision.note}")
     return decisions
 
 

@@ -4,7 +4,8 @@
 frozen test rows, the candidate, the champion and the baseline rungs as
 :class:`Contender` records, the plan's metric policy and ``gate:`` section, and
 returns a :class:`GateResult`.  Each opponent costs one counting pass over the
-rows plus ``resamples`` small multinomial draws shared by every metric.
+rows plus ``resamples`` small multinomial draws shared by every metric
+(:func:`mlplan.metrics.paired_table` through :mod:`mlplan.gate.paired`).
 """
 
 from __future__ import annotations
@@ -19,11 +20,9 @@ from numpy.typing import NDArray
 from mlplan.errors import MetricError
 from mlplan.gate.paired import (
     POLICY_KEY,
-    GateMetric,
-    PairedTable,
-    delong_compare,
-    gate_metric,
-    paired_table,
+    gate_direction,
+    gate_metric_name,
+    gate_table,
 )
 from mlplan.gate.rules import (
     RuleResult,
@@ -31,7 +30,7 @@ from mlplan.gate.rules import (
     judge_must_beat,
     judge_non_inferiority,
 )
-from mlplan.metrics import MetricPolicy, operating_point, standard_metrics
+from mlplan.metrics import Comparison, MetricPolicy, PairedModel, operating_point, standard_metrics
 from mlplan.metrics.definitions import COST_METRICS, THRESHOLD_FREE
 from mlplan.plan.schema import GateSection
 
@@ -204,6 +203,16 @@ class _OpponentUnreachable(MetricError):
         )
 
 
+def _model(c: Contender, pt: _Point, keys: Sequence[str], policy: MetricPolicy) -> PairedModel:
+    """What the engine's paired table sees of a contender: labels at its point, scores if used."""
+    names = [gate_metric_name(k, policy) for k in keys]
+    reads = set(policy.names) if None in names else set()
+    needs_scores = bool((reads | set(names)) & THRESHOLD_FREE)
+    return PairedModel(
+        name=c.name, pred=pt.labels, score=c.score if needs_scores else None, costs=c.costs
+    )
+
+
 def _skip(rule_id: str, kind: Any, title: str, reason: str, **kw: Any) -> RuleResult:
     return RuleResult(id=rule_id, kind=kind, title=title, status="skip", message=reason, **kw)
 
@@ -311,23 +320,13 @@ def _value_at(
         if name not in m:
             raise MetricError(f"{name} is undefined on these rows")
         return float(m[name])
-    metric = gate_metric(name, policy)
-    table = paired_table(
-        y, labels, labels, task=policy.task, k=_k(y, labels, labels, policy), n_resamples=1, seed=0
+    model = PairedModel(name=cand.name, pred=labels, costs=cand.costs)
+    (found,) = gate_table(
+        y, model, model, [name], policy=policy, section=GateSection(), n_resamples=0
     )
-    return float(table.compare(metric, confidence=0.95).value_b)
-
-
-def _k(
-    y: NDArray[Any],
-    a: NDArray[Any],
-    b: NDArray[Any],
-    policy: MetricPolicy,
-    n_classes: int | None = None,
-) -> int:
-    if policy.task == "binary":
-        return 2
-    return n_classes or int(max(np.max(y), np.max(a), np.max(b))) + 1
+    if found.error:
+        raise MetricError(found.error)
+    return found.value_b
 
 
 def evaluate_gate(
@@ -376,7 +375,7 @@ def evaluate_gate(
     GateResult
     """
     y = np.asarray(y_true)
-    conf, b, seed = section.confidence, section.resamples, section.seed
+    conf, b = section.confidence, section.resamples
     rules: list[RuleResult] = []
     notes: list[str] = []
     if test_set is not None:
@@ -390,48 +389,43 @@ def evaluate_gate(
     if not cand_pt.reachable:
         notes.append(f"the candidate cannot meet the plan's constraints: {cand_pt.note}")
 
-    def k_of(other: _Point) -> int:
-        return _k(y, other.labels, cand_pt.labels, policy, n_classes)
+    delong_policy = policy.task == "binary" and gate_metric_name(POLICY_KEY, policy) == "roc_auc"
 
-    def comparison(metric: GateMetric, other: Contender, pt: _Point, table: PairedTable) -> Any:
-        if metric.kind == "roc_auc":
-            if other.score is None or candidate.score is None:
-                raise MetricError("roc_auc needs scores from both models")
-            return delong_compare(
-                y,
-                np.asarray(other.score, dtype=np.float64),
-                np.asarray(candidate.score, dtype=np.float64),
-                confidence=conf,
-            )
-        if metric.key == POLICY_KEY and not cand_pt.reachable:
-            raise MetricError(f"{candidate.name} cannot meet the plan's constraints")
-        if metric.key == POLICY_KEY and not pt.reachable:
-            raise _OpponentUnreachable(other.name, pt.note)
-        return table.compare(metric, confidence=conf, costs_a=other.costs, costs_b=candidate.costs)
+    def comparisons(other: Contender, pt: _Point, keys: list[str]) -> dict[str, Comparison | str]:
+        results = gate_table(
+            y,
+            _model(candidate, cand_pt, keys, policy),
+            _model(other, pt, keys, policy),
+            keys,
+            policy=policy,
+            section=section,
+            n_classes=n_classes,
+        )
+        return {k: r.error or r.comparison() for k, r in zip(keys, results, strict=True)}
+
+    def judged(key: str, found: Comparison | str, other: Contender, pt: _Point) -> Comparison:
+        if key == POLICY_KEY and not delong_policy:
+            if not cand_pt.reachable:
+                raise MetricError(f"{candidate.name} cannot meet the plan's constraints")
+            if not pt.reachable:
+                raise _OpponentUnreachable(other.name, pt.note)
+        if isinstance(found, str):
+            raise MetricError(found)
+        return found
 
     # ---- non-inferiority against the champion
-    cand_table: PairedTable | None = None
+    found: dict[str, Comparison | str] = {}
     if champion is not None:
         champ_pt = _point(champion, y, policy)
-        cand_table = paired_table(
-            y,
-            champ_pt.labels,
-            cand_pt.labels,
-            task=policy.task,
-            k=k_of(champ_pt),
-            n_resamples=b,
-            seed=seed,
-        )
+        found = comparisons(champion, champ_pt, list(section.non_inferiority))
     for key, margin in section.non_inferiority.items():
         label = policy.name if key == POLICY_KEY else key
         rule_id, title = f"non_inferiority.{key}", f"{label}: candidate - champion >= -{margin:g}"
         if champion is None:
             rules.append(_skip(rule_id, "non_inferiority", title, champion_note, metric=label))
             continue
-        assert cand_table is not None
         try:
-            metric = gate_metric(key, policy)
-            c = comparison(metric, champion, champ_pt, cand_table)
+            c = judged(key, found[key], champion, champ_pt)
         except _OpponentUnreachable as exc:
             rules.append(exc.rule(rule_id, "non_inferiority", title, cand_pt))
             continue
@@ -473,10 +467,8 @@ def evaluate_gate(
         base = by_name[name]
         pt = _point(base, y, policy)
         try:
-            table = paired_table(
-                y, pt.labels, cand_pt.labels, task=policy.task, k=k_of(pt), n_resamples=b, seed=seed
-            )
-            c = comparison(gate_metric(POLICY_KEY, policy), base, pt, table)
+            vs = comparisons(base, pt, [POLICY_KEY])
+            c = judged(POLICY_KEY, vs[POLICY_KEY], base, pt)
         except _OpponentUnreachable as exc:
             rules.append(exc.rule(f"must_beat.{name}", "must_beat", title, cand_pt))
             continue
@@ -520,12 +512,11 @@ def _floor_rule(
     label = policy.name if key == POLICY_KEY else key
     rule_id = f"floor.{key}"
     try:
-        metric = gate_metric(key, policy)
+        higher = gate_direction(key, policy)
     except MetricError as exc:
         return failed_to_compute(
             rule_id, "floor", f"{label} floor {floor:g}", str(exc), metric=label
         )
-    higher = metric.higher_is_better
     op = ">=" if higher else "<="
     title = f"{label} {op} {floor:g}"
     value: float | None
@@ -533,23 +524,16 @@ def _floor_rule(
     try:
         if key in COST_METRICS:
             value = _value_at(key, y, pt.labels, cand, policy)
-        elif metric.kind == "roc_auc":
+        elif policy.task == "binary" and gate_metric_name(key, policy) == "roc_auc":
             value = _value_at("roc_auc", y, pt.labels, cand, policy)
         else:
             if key == POLICY_KEY and not pt.reachable:
                 raise MetricError(f"the candidate cannot meet the plan's constraints ({pt.note})")
-            table = paired_table(
-                y,
-                pt.labels,
-                pt.labels,
-                task=policy.task,
-                k=_k(y, pt.labels, pt.labels, policy),
-                n_resamples=section.resamples,
-                seed=section.seed,
-            )
-            value, lo, hi = table.own_interval(
-                metric, confidence=section.confidence, costs=cand.costs
-            )
+            model = _model(cand, pt, [key], policy)
+            (own,) = gate_table(y, model, model, [key], policy=policy, section=section)
+            if own.error:
+                raise MetricError(own.error)
+            value, lo, hi = own.value_b, own.candidate_lo, own.candidate_hi
     except MetricError as exc:
         return failed_to_compute(rule_id, "floor", title, str(exc), metric=label)
     if value is None or not np.isfinite(value):

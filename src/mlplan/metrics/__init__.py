@@ -6,14 +6,23 @@ Public entry points
 - :func:`operating_point` -- the exact constrained threshold of binary scores;
 - :func:`policy_from_section` / :class:`MetricPolicy` -- the plan's one number
   with a bootstrap interval (:class:`PolicyResult`);
-- :func:`compare` -- paired comparison of two models on the same rows;
+- :func:`paired_table` -- a candidate against opponents on several metrics at once,
+  on the same rows (:class:`PairedModel` in, :class:`PairedResult` out);
+  :func:`compare` is its two-model, one-metric case;
 - :func:`stream_counts` -- exact confusion counts of files larger than memory.
 """
 
 from mlplan.metrics.definitions import METRIC_NAMES, higher_is_better, metric_names
 from mlplan.metrics.formula import Formula, parse_formula
 from mlplan.metrics.operating_point import OperatingPoint, operating_point
-from mlplan.metrics.paired import Comparison, compare
+from mlplan.metrics.paired import (
+    Comparison,
+    PairedModel,
+    PairedResult,
+    compare,
+    mcnemar_counts,
+    paired_table,
+)
 from mlplan.metrics.policy import MetricPolicy, PolicyResult, policy_from_section
 from mlplan.metrics.standard import standard_metrics
 from mlplan.metrics.streaming import StreamedCounts, stream_counts
@@ -24,12 +33,16 @@ __all__ = [
     "Formula",
     "MetricPolicy",
     "OperatingPoint",
+    "PairedModel",
+    "PairedResult",
     "PolicyResult",
     "StreamedCounts",
     "compare",
     "higher_is_better",
+    "mcnemar_counts",
     "metric_names",
     "operating_point",
+    "paired_table",
     "parse_formula",
     "policy_from_section",
     "standard_metrics",

@@ -206,6 +206,13 @@ class MetricPolicy:
             f"task: policies support binary, multiclass and regression; got {self.task!r}"
         )
 
+    def combine(self, env: Mapping[str, Any]) -> F64:
+        """The policy value from the values of :attr:`names` (floats or arrays).
+
+        Constraints are not checked here; see :meth:`evaluate`.
+        """
+        return self._combine(env)
+
     # -------------------------------------------------------------- pieces
     def _combine(self, env: Mapping[str, Any]) -> F64:
         """The policy value from metric values (floats or arrays)."""
