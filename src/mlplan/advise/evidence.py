@@ -100,7 +100,9 @@ class Evidence:
     n_test
         Number of test rows.
     forecast
-        A learning-curve forecast, when one was made (not yet wired).
+        The payload of the latest ``mlplan forecast`` made for the plan's metric
+        (rung, ceiling, and per target: examples needed with interval, reachable,
+        cost), or None.
     """
 
     project: str
@@ -287,6 +289,7 @@ def build_evidence(
         leakage=leakage_notes(leakage) if leakage is not None else _leakage(run.summary),
         n_test=len(y_test),
         class_shares=_shares(dataset, y_test),
+        forecast=_latest_forecast(project, policy.name),
     )
     comparisons = _comparisons(base, policy, y_test, predictions, plan.metric.resamples)
     frame = dataset.frame.iloc[test_pos]
@@ -300,6 +303,14 @@ def build_evidence(
         slice_model=slice_model,
         slice_baseline=slice_baseline,
     )
+
+
+def _latest_forecast(project: Project, metric: str) -> dict[str, Any] | None:
+    """The newest stored forecast of the plan's current metric (older metrics do not count)."""
+    for event in reversed(project.store.events("forecast")):
+        if event["payload"].get("metric") == metric:
+            return dict(event["payload"])
+    return None
 
 
 def _evaluation(record: dict[str, Any], metric: str) -> Evaluation:

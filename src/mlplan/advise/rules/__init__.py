@@ -7,6 +7,7 @@ from mlplan.advise.rules.baselines import (
     ScriptedMatchesML,
     WorseThanBaseline,
 )
+from mlplan.advise.rules.data_size import DataWillNotCloseGap
 from mlplan.advise.rules.fit import LeakageSuspected, Overfitting, Underfitting
 from mlplan.advise.rules.requirement import (
     ConstraintUnreachable,
@@ -33,6 +34,7 @@ RULES: tuple[Rule, ...] = (
     ConstraintUnreachable(),
     LeakageSuspected(),
     WeakSlices(),
+    DataWillNotCloseGap(),
 )
 
 

@@ -1,0 +1,57 @@
+"""ADV014: the data-size forecast says whether more labels can reach the requirement."""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import replace
+
+from _advice_helpers import check
+
+from mlplan.advise import build_evidence
+from mlplan.forecast import forecast
+from mlplan.project import Project
+
+
+def test_requirement_beyond_the_forecast_ceiling_fires(advice_project, tmp_path):
+    """Balanced accuracy 0.9 on flight delays is out of reach of the linear rung at any size."""
+    folder = tmp_path / "project"
+    shutil.copytree(advice_project.folder, folder)
+    forecast(folder, rungs=["linear"], n_sizes=5, n_jobs=1)
+    with Project(folder) as project:
+        evidence = build_evidence(project)
+    finding = check("ADV014", evidence)
+    assert finding.outcome == "issue"
+    assert finding.stage == "training"
+    assert finding.numbers["rung"] == "linear"
+    assert finding.numbers["target"] == 0.9 and finding.numbers["reachable"] is False
+    assert "levels off at" in finding.message
+
+
+def test_reachable_requirement_passes_with_the_examples_needed(advice_project):
+    """A forecast that reaches the requirement reports examples needed and cost."""
+    payload = {
+        "metric": advice_project.evidence.metric,
+        "rung": "linear",
+        "ceiling": 0.95,
+        "n_train": 2400,
+        "targets": [
+            {
+                "target": 0.9,
+                "n": 52000.0,
+                "lo": 20000.0,
+                "hi": None,
+                "reachable": True,
+                "cost": 24800.0,
+            },
+        ],
+    }
+    finding = check("ADV014", replace(advice_project.evidence, forecast=payload))
+    assert finding.outcome == "passed"
+    assert "52,000 training examples" in finding.message
+    assert "open upper end" in finding.message and "24,800 in labelling" in finding.message
+
+
+def test_no_forecast_is_not_applicable(advice_project):
+    """Without `mlplan forecast` the rule cannot judge."""
+    finding = check("ADV014", replace(advice_project.evidence, forecast=None))
+    assert finding.outcome == "not_applicable"
