@@ -186,6 +186,7 @@ def init(
     out.print(
         f"wrote {result.path}: task [bold]{result.task}[/] (inferred: {result.task_reason}), "
         f"metric [bold]{result.metric}[/]"
+        + (f", row id column [bold]{result.id}[/]" if result.id else "")
     )
 
 

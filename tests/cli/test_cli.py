@@ -33,6 +33,7 @@ def test_init_writes_a_plan_and_says_what_it_inferred(cli, project_dir: Path) ->
     )
     assert result.code == 0, result.err
     assert "task binary (inferred: 2 distinct values)" in result.out
+    assert "row id column flight_id" in result.out  # the one unique id-like column
     text = (target / "mlplan.yaml").read_text()
     assert "optimise: recall" in text and 'precision: ">= 0.4"' in text
     assert text.count("#") > 10  # commented for a human reader

@@ -7,8 +7,10 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+import pandas as pd
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
+from mlplan.data.columns import ColumnKind, profile_columns
 from mlplan.data.dataset import infer_task
 from mlplan.data.load import read_table
 from mlplan.errors import DataError, PlanError, closest
@@ -29,6 +31,7 @@ class InitResult:
     task: Task
     task_reason: str
     metric: str
+    id: str | None = None
 
 
 def init(
@@ -82,6 +85,7 @@ def init(
         raise DataError(f"--target: column '{target}' not found in {data}{hint}")
     task, reason = infer_task(table[target])
     chosen = metric or DEFAULT_METRIC[task]
+    id = id or _unique_id_column(table.drop(columns=[target]))
     written = Path(os.path.relpath(Path(data).resolve(), out.parent.resolve()))
     env = Environment(
         loader=PackageLoader("mlplan", "plan/templates"),
@@ -108,4 +112,14 @@ def init(
     policy_from_section(plan.metric, task)  # unknown metric names fail here
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(text, encoding="utf-8")
-    return InitResult(path=out, task=task, task_reason=reason, metric=chosen)
+    return InitResult(path=out, task=task, task_reason=reason, metric=chosen, id=id)
+
+
+def _unique_id_column(table: pd.DataFrame) -> str | None:
+    """The one column typed as an id whose values are unique and present, if there is one."""
+    ids = [
+        p.name
+        for p in profile_columns(table)
+        if p.kind == ColumnKind.ID and table[p.name].notna().all() and table[p.name].is_unique
+    ]
+    return ids[0] if len(ids) == 1 else None
