@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +11,7 @@ import numpy as np
 
 from mlplan.advise.engine import Advice, advise_run
 from mlplan.baselines.external import declared_evaluations
-from mlplan.baselines.ladder import LadderResult, Predictions, run_ladder
+from mlplan.baselines.ladder import CustomRung, LadderResult, Predictions, run_ladder
 from mlplan.baselines.leakage import LeakageWarning
 from mlplan.data.dataset import Dataset
 from mlplan.data.predictions import read_predictions
@@ -22,9 +22,7 @@ from mlplan.plan.load import PlanFile
 from mlplan.project import Project, git_sha
 from mlplan.store import utc_now
 
-__all__ = ["BALANCED_METRICS", "RunResult", "run"]
-
-BALANCED_METRICS = frozenset({"balanced_accuracy", "macro_f1", "mcc", "cohen_kappa"})
+__all__ = ["RunResult", "measure_ladder", "run"]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -140,20 +138,10 @@ def run(
         dataset = project.load_dataset()
         policy = policy_from_section(section.metric, dataset.task)
         split, split_note = project.frozen_split(dataset)
-        balanced = any(name in BALANCED_METRICS for name in _metric_names(section.metric))
-        ladder = run_ladder(
-            dataset,
-            split,
-            policy,
-            rungs=section.baselines.ladder,
-            scripted=section.baselines.scripted,
-            n_folds=section.baselines.cv_folds,
-            balanced=balanced,
-            n_jobs=n_jobs,
-            budget=budget if budget is not None else section.baselines.budget,
-            on_progress=on_progress,
+        ladder, evaluations, predictions = measure_ladder(
+            plan_file, dataset, split, policy, n_jobs=n_jobs, budget=budget, on_progress=on_progress
         )
-        evaluations, predictions = _evaluate_all(plan_file, dataset, split, policy, ladder)
+        evaluations += _evaluate_models(plan_file, dataset, split, policy, predictions)
         result = RunResult(
             run_id=0,
             project=section.project.name,
@@ -196,36 +184,62 @@ def run(
 
 
 def _with(result: RunResult, **changes: Any) -> RunResult:
-    from dataclasses import replace
-
     return replace(result, **changes)
 
 
-def _metric_names(section: Any) -> list[str]:
-    names: list[str] = []
-    if section.optimise:
-        names.append(section.optimise)
-    names.extend(section.average or [])
-    names.extend((section.weighted or {}).keys())
-    return names
-
-
-def _evaluate_all(
+def measure_ladder(
     plan_file: PlanFile,
     dataset: Dataset,
     split: Split,
     policy: MetricPolicy,
-    ladder: LadderResult,
-) -> tuple[list[Evaluation], dict[str, Predictions]]:
-    metric = plan_file.plan.metric
+    *,
+    rungs: Sequence[str | CustomRung] | None = None,
+    scripted: Sequence[Any] = (),
+    n_jobs: int = 2,
+    budget: str | float | None = None,
+    on_progress: Callable[[str, int, int], None] | None = None,
+) -> tuple[LadderResult, list[Evaluation], dict[str, Predictions]]:
+    """Run the plan's ladder and score every rung, declared ones included, on the test rows.
+
+    Returns the ladder, the evaluations (declared rungs first, then trained and
+    scripted rungs) and every rung's test predictions by name.
+    """
+    section = plan_file.plan
+    ladder = run_ladder(
+        dataset,
+        split,
+        policy,
+        rungs=section.baselines.ladder if rungs is None else rungs,
+        scripted=[*section.baselines.scripted, *scripted],
+        n_folds=section.baselines.cv_folds,
+        balanced=section.metric.weighs_classes_equally,
+        n_jobs=n_jobs,
+        budget=budget if budget is not None else section.baselines.budget,
+        on_progress=on_progress,
+    )
+    metric = section.metric
     options: dict[str, Any] = {"n_resamples": metric.resamples, "confidence": metric.confidence}
     _, test_pos = split.positions(dataset)
     y_test = dataset.y[test_pos]
-    evaluations = list(
-        declared_evaluations(plan_file.plan.baselines, policy, confidence=metric.confidence)
-    )
-    evaluations += [evaluate_rung(r, dataset, y_test, policy, **options) for r in ladder.rungs]
-    predictions = {r.name: r.test for r in ladder.rungs}
+    evaluations = [
+        *declared_evaluations(section.baselines, policy, confidence=metric.confidence),
+        *(evaluate_rung(r, dataset, y_test, policy, **options) for r in ladder.rungs),
+    ]
+    return ladder, evaluations, {r.name: r.test for r in ladder.rungs}
+
+
+def _evaluate_models(
+    plan_file: PlanFile,
+    dataset: Dataset,
+    split: Split,
+    policy: MetricPolicy,
+    predictions: dict[str, Predictions],
+) -> list[Evaluation]:
+    """Score the plan's external models on the test rows (adds their predictions)."""
+    metric = plan_file.plan.metric
+    _, test_pos = split.positions(dataset)
+    y_test = dataset.y[test_pos]
+    evaluations = []
     for entry in plan_file.plan.models:
         pred, score = read_predictions(
             plan_file.resolve(entry.predictions),
@@ -239,9 +253,18 @@ def _evaluate_all(
         preds = Predictions(pred=pred, score=score)
         predictions[entry.name] = preds
         evaluations.append(
-            evaluate_predictions(entry.name, "model", dataset, y_test, preds, policy, **options)
+            evaluate_predictions(
+                entry.name,
+                "model",
+                dataset,
+                y_test,
+                preds,
+                policy,
+                n_resamples=metric.resamples,
+                confidence=metric.confidence,
+            )
         )
-    return evaluations, predictions
+    return evaluations
 
 
 def _store(project: Project, result: RunResult, predictions: dict[str, Predictions]) -> int:

@@ -7,14 +7,11 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from mlplan.baselines.external import declared_evaluations
-from mlplan.baselines.ladder import LadderResult, RungLike, run_ladder
+from mlplan.baselines.ladder import LadderResult, RungLike
 from mlplan.baselines.scripted import RuleLike
 from mlplan.plan.load import PlanFile
 
 __all__ = ["BaselineReport", "baseline"]
-
-_BALANCED = frozenset({"balanced_accuracy", "macro_f1", "mcc", "cohen_kappa"})
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -79,46 +76,28 @@ def baseline(
     -------
     BaselineReport
     """
-    from mlplan.evaluation import evaluate_rung
     from mlplan.metrics import policy_from_section
     from mlplan.project import Project
+    from mlplan.run import measure_ladder
 
     with Project(plan) as project:
-        section = project.plan_file.plan
         dataset = project.load_dataset()
-        policy = policy_from_section(section.metric, dataset.task)
+        policy = policy_from_section(project.plan_file.plan.metric, dataset.task)
         split, _ = project.frozen_split(dataset)
-        names = _metric_names(section.metric)
-        ladder = run_ladder(
+        ladder, evaluations, _ = measure_ladder(
+            project.plan_file,
             dataset,
             split,
             policy,
-            rungs=section.baselines.ladder if rungs is None else rungs,
-            scripted=[*section.baselines.scripted, *(scripted or [])],
-            n_folds=section.baselines.cv_folds,
-            balanced=bool(names & _BALANCED),
+            rungs=rungs,
+            scripted=scripted or (),
             n_jobs=n_jobs,
-            budget=budget if budget is not None else section.baselines.budget,
+            budget=budget,
             on_progress=on_progress,
         )
-        _, test_pos = split.positions(dataset)
-        options = {"n_resamples": section.metric.resamples, "confidence": section.metric.confidence}
-        evaluations = [
-            *declared_evaluations(section.baselines, policy, confidence=section.metric.confidence),
-            *(
-                evaluate_rung(r, dataset, dataset.y[test_pos], policy, **options)
-                for r in ladder.rungs
-            ),
-        ]
     return BaselineReport(
         metric=policy.name,
         higher_is_better=policy.higher_is_better,
         evaluations=tuple(evaluations),
         ladder=ladder,
     )
-
-
-def _metric_names(section: Any) -> set[str]:
-    names = {section.optimise} if section.optimise else set()
-    names |= set(section.average or []) | set((section.weighted or {}).keys())
-    return names

@@ -18,7 +18,6 @@ from mlplan.metrics import MetricPolicy, policy_from_section
 from mlplan.plan.load import PlanFile
 from mlplan.plan.schema import MetricSection
 from mlplan.project import Project
-from mlplan.run import BALANCED_METRICS
 
 __all__ = ["RULES_OF_THUMB", "Forecast", "RungForecast", "TargetNeed", "forecast"]
 
@@ -135,7 +134,6 @@ def forecast(
         policy = policy_from_section(section.metric, dataset.task)
         split, _ = project.frozen_split(dataset)
         chosen = list(rungs) if rungs else _default_rungs(project)
-        balanced = any(m in BALANCED_METRICS for m in _names(section.metric))
         curves = learning_curves(
             dataset,
             split,
@@ -143,7 +141,7 @@ def forecast(
             chosen,
             n_folds=section.baselines.cv_folds,
             n_sizes=n_sizes,
-            balanced=balanced,
+            balanced=section.metric.weighs_classes_equally,
             n_jobs=n_jobs,
             on_progress=on_progress,
         )
@@ -267,10 +265,6 @@ def _default_rungs(project: Project) -> list[str]:
     return [e["name"] for e in ranked[:2]] or trained[:2]
 
 
-def _names(metric: MetricSection) -> list[str]:
-    return [*([metric.optimise] if metric.optimise else []), *(metric.average or [])]
-
-
 def _requirement(requirement: dict[str, float], metric: MetricSection) -> float | None:
     if metric.optimise and metric.optimise in requirement:
         return float(requirement[metric.optimise])
@@ -280,7 +274,7 @@ def _requirement(requirement: dict[str, float], metric: MetricSection) -> float 
 def _bounds(metric: MetricSection) -> tuple[float, float] | None:
     if metric.formula is not None:
         return None
-    names = _names(metric) or ["f1"]  # fbeta and weighted averages live in [0, 1]
+    names = metric.names() or ["f1"]  # fbeta and weighted averages live in [0, 1]
     return _RANGES.get(names[0], _UNIT_RANGE)
 
 

@@ -16,6 +16,9 @@ Stage = Literal["planning", "data", "training", "deployment"]
 Archetype = Literal["software_2_0", "human_in_the_loop", "autonomous"]
 Averaging = Literal["macro", "micro", "weighted"]
 
+#: Metrics that weigh classes equally; the ladder's rungs then use balanced class weights.
+BALANCED_METRICS = frozenset({"balanced_accuracy", "mcc", "kappa"})
+
 __all__ = [
     "AdviceSection",
     "Archetype",
@@ -90,6 +93,19 @@ class MetricSection(_Section):
     averaging: Averaging | None = None
     confidence: float = Field(0.95, gt=0.0, lt=1.0)
     resamples: int = Field(1000, ge=0)
+
+    def names(self) -> list[str]:
+        """The metric names this section combines (optimised, averaged or weighted)."""
+        return [
+            *([self.optimise] if self.optimise else []),
+            *(self.average or []),
+            *(self.weighted or {}),
+        ]
+
+    @property
+    def weighs_classes_equally(self) -> bool:
+        """Whether the metric gives every class the same weight (then so do the rungs)."""
+        return any(name in BALANCED_METRICS for name in self.names())
 
     @model_validator(mode="after")
     def _exactly_one(self) -> MetricSection:
