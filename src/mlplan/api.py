@@ -114,8 +114,11 @@ def _open_advice(project: Project, run_id: int) -> dict[str, Any] | None:
     """The advice stored for a run, with the codes accepted since and muted codes dropped."""
     events = project.store.events()
     advice = next(
-        (e for e in reversed(events)
-         if e["kind"] == "advice" and e["payload"].get("run_id") == run_id),
+        (
+            e
+            for e in reversed(events)
+            if e["kind"] == "advice" and e["payload"].get("run_id") == run_id
+        ),
         None,
     )
     if advice is None:
@@ -123,7 +126,8 @@ def _open_advice(project: Project, run_id: int) -> dict[str, Any] | None:
     payload = dict(advice["payload"])
     muted = set(project.plan_file.plan.advice.mute)
     payload["findings"] = [
-        f if f["code"] not in muted or f["outcome"] not in ("issue", "tip")
+        f
+        if f["code"] not in muted or f["outcome"] not in ("issue", "tip")
         else {**f, "outcome": "muted"}
         for f in payload.get("findings", [])
     ]

@@ -359,9 +359,7 @@ def history(plan: PlanOption = None, as_json: JsonOption = False) -> None:
         )
     out.print(table)
     counts = loop_backs(e.details for e in entries if e.kind == "stage")
-    out.print(
-        "loop-backs per stage: " + ", ".join(f"{stage} {n}" for stage, n in counts.items())
-    )
+    out.print("loop-backs per stage: " + ", ".join(f"{stage} {n}" for stage, n in counts.items()))
 
 
 @app.command()
@@ -382,8 +380,9 @@ def forecast(
     from mlplan.forecast.report import write_forecast
 
     with _progress("learning curves") as advance:
-        result = run_forecast(plan, rungs=rung, targets=target, n_sizes=sizes, n_jobs=jobs,
-                              on_progress=advance)
+        result = run_forecast(
+            plan, rungs=rung, targets=target, n_sizes=sizes, n_jobs=jobs, on_progress=advance
+        )
     written = write_forecast(result, plan)
     if as_json:
         _print_json(result.to_dict())
@@ -427,7 +426,8 @@ def _count(value: float | None) -> str:
 @app.command()
 def gate(
     candidate: Annotated[
-        Path, typer.Option("--candidate", help="Candidate's test predictions (ids + scores/labels).")
+        Path,
+        typer.Option("--candidate", help="Candidate's test predictions (ids + scores/labels)."),
     ],
     champion: Annotated[
         Path | None,
@@ -470,8 +470,14 @@ def gate(
         if not sep or not key.strip():
             raise PlanError(f"--cost: {item!r} is not like 'latency_ms=12'")
     result = run_gate(
-        candidate, plan, champion=champion, name=name, costs=costs, accept=accept,
-        accept_new_test_set=accept_new_test_set, reason=reason,
+        candidate,
+        plan,
+        champion=champion,
+        name=name,
+        costs=costs,
+        accept=accept,
+        accept_new_test_set=accept_new_test_set,
+        reason=reason,
     )
     if junit_xml is not None:
         write_text(junit_xml, to_junit_xml(result))
@@ -545,7 +551,9 @@ def advise(
         str | None,
         typer.Option("--accept", help="Accept an open finding (ADV00x): record its stage move."),
     ] = None,
-    run_id: Annotated[int | None, typer.Option("--run", help="Run to judge [default: latest].")] = None,
+    run_id: Annotated[
+        int | None, typer.Option("--run", help="Run to judge [default: latest].")
+    ] = None,
 ) -> None:
     """What to do next, and which lifecycle stage to go back to (coded rules)."""
     advice: Advice = advise_plan(plan, run_id=run_id)

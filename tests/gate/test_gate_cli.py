@@ -16,8 +16,16 @@ GateProject = Any  # the fixture record of tests/gate/conftest.py
 
 
 def _accept_champion(gate_project: GateProject, cli: Callable[..., Any]) -> None:
-    done = cli("gate", "--candidate", gate_project.root / "champion.parquet", "-p",
-               gate_project.root, "--accept", "--reason", "first model")
+    done = cli(
+        "gate",
+        "--candidate",
+        gate_project.root / "champion.parquet",
+        "-p",
+        gate_project.root,
+        "--accept",
+        "--reason",
+        "first model",
+    )
     assert done.code == 0, done.out + done.err
 
 
@@ -106,8 +114,16 @@ def test_changed_test_set_fails_until_accepted(
     assert "the test set changed since the champion 'champion' was accepted" in " ".join(
         done.out.split()
     )
-    done = cli("gate", "--candidate", same, "-p", gate_project.root, "--accept-new-test-set",
-               "--reason", "relabelled 20 flights")
+    done = cli(
+        "gate",
+        "--candidate",
+        same,
+        "-p",
+        gate_project.root,
+        "--accept-new-test-set",
+        "--reason",
+        "relabelled 20 flights",
+    )
     assert done.code == 0, done.out
     with Store(store_path(gate_project.root)) as store:
         decision = store.events("decision")[-1]["payload"]
@@ -123,8 +139,18 @@ def test_junit_and_markdown_files(gate_project: GateProject, cli: Callable[..., 
     _accept_champion(gate_project, cli)
     worse = gate_project.write("worse.parquet", _flip(gate_project, 0.03))
     junit, markdown = gate_project.root / "out/gate.xml", gate_project.root / "out/gate.md"
-    done = cli("gate", "--candidate", worse, "-p", gate_project.root, "--junit-xml", junit,
-               "--markdown", markdown, "--json")
+    done = cli(
+        "gate",
+        "--candidate",
+        worse,
+        "-p",
+        gate_project.root,
+        "--junit-xml",
+        junit,
+        "--markdown",
+        markdown,
+        "--json",
+    )
     assert done.code == 1
     payload = _json(done)
     suite = ET.parse(junit).getroot().find("testsuite")
@@ -175,8 +201,16 @@ def test_explicit_champion_file_and_missing_baseline(
     plan = gate_project.root / "mlplan.yaml"
     plan.write_text(plan.read_text() + "  must_beat: [linear, bag_of_words]\n")
     path = gate_project.write("cand.parquet", gate_project.score)
-    done = cli("gate", "--candidate", path, "--champion", gate_project.root / "champion.parquet",
-               "-p", gate_project.root, "--json")
+    done = cli(
+        "gate",
+        "--candidate",
+        path,
+        "--champion",
+        gate_project.root / "champion.parquet",
+        "-p",
+        gate_project.root,
+        "--json",
+    )
     assert done.code == 1
     payload = _json(done)
     assert _rule(payload, "non_inferiority.metric")["status"] == "pass"
@@ -190,9 +224,17 @@ def test_bad_input_exits_2(gate_project: GateProject, cli: Callable[..., Any]) -
     assert done.code == 2 and "nope.parquet" in done.err
     partial = pd.DataFrame({"flight_id": list(gate_project.test_ids[:10]), "score": 0.5})
     partial.to_parquet(gate_project.root / "partial.parquet")
-    done = cli("gate", "--candidate", gate_project.root / "partial.parquet", "-p",
-               gate_project.root)
+    done = cli(
+        "gate", "--candidate", gate_project.root / "partial.parquet", "-p", gate_project.root
+    )
     assert done.code == 2 and "test ids are missing" in done.err
-    done = cli("gate", "--candidate", gate_project.root / "champion.parquet", "-p",
-               gate_project.root, "--cost", "latency")
+    done = cli(
+        "gate",
+        "--candidate",
+        gate_project.root / "champion.parquet",
+        "-p",
+        gate_project.root,
+        "--cost",
+        "latency",
+    )
     assert done.code == 2 and "--cost" in done.err

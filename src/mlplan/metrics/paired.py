@@ -239,8 +239,7 @@ def _spec(target: str | MetricPolicy, task: str, averaging: str, beta: float) ->
     if isinstance(target, MetricPolicy):
         if target.task != task:
             raise MetricError(
-                f"paired_table: the policy {target.name!r} is for a {target.task} task, "
-                f"not {task}"
+                f"paired_table: the policy {target.name!r} is for a {target.task} task, not {task}"
             )
         if target.kind in ("single", "constrained"):
             assert target.optimise is not None
@@ -336,9 +335,7 @@ def _truth(y_true: Any, task: str, k: int) -> NDArray[Any]:
         return as_class_codes(y_true, k, "y_true")
     if task == "regression":
         return as_real(y_true, "y_true")
-    raise MetricError(
-        f"paired_table: task must be binary, multiclass or regression; got {task!r}"
-    )
+    raise MetricError(f"paired_table: task must be binary, multiclass or regression; got {task!r}")
 
 
 # ------------------------------------------------------------ one opponent
@@ -440,9 +437,7 @@ def _by_rows(spec: _Spec, pair: _Draws) -> tuple[float, float, F64 | None, F64 |
     return float(va[0]), float(vb[0]), ra, rb
 
 
-def _one(
-    spec: _Spec, pair: _Draws, confidence: float, method: Method
-) -> PairedResult:
+def _one(spec: _Spec, pair: _Draws, confidence: float, method: Method) -> PairedResult:
     p: float | None = None
     note = spec.note
     test: Test
