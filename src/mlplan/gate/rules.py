@@ -193,6 +193,15 @@ def judge_non_inferiority(
     )
 
 
+def _verdict(lo: float, hi: float) -> str:
+    """How an oriented interval (positive = candidate better) reads."""
+    if lo > 0:
+        return "better: the interval lies above 0"
+    if hi < 0:
+        return "worse: the interval lies below 0"
+    return "the interval contains 0: not shown better"
+
+
 def judge_must_beat(c: Comparison, *, against: str, confidence: float) -> RuleResult:
     """Pass iff the candidate is better than the baseline: the interval excludes 0."""
     rule_id = f"must_beat.{against}"
@@ -213,11 +222,7 @@ def judge_must_beat(c: Comparison, *, against: str, confidence: float) -> RuleRe
     why = (
         f"{c.metric} {c.value_b:.4f} vs {against} {c.value_a:.4f}: change {gain:+.4f}, "
         f"{test} [{lo:+.4f}, {hi:+.4f}]{_p(c)}; "
-        + (
-            "the interval excludes 0"
-            if better
-            else "the interval does not exclude 0: not shown better"
-        )
+        + _verdict(lo, hi)
     )
     return RuleResult(
         id=rule_id,
