@@ -8,7 +8,12 @@ from mlplan.advise.rules.baselines import (
     WorseThanBaseline,
 )
 from mlplan.advise.rules.data_size import DataWillNotCloseGap
-from mlplan.advise.rules.fit import LeakageSuspected, Overfitting, Underfitting
+from mlplan.advise.rules.fit import (
+    LeakageSuspected,
+    Overfitting,
+    TestBelowValidation,
+    Underfitting,
+)
 from mlplan.advise.rules.requirement import (
     ConstraintUnreachable,
     DummyMeetsRequirement,
@@ -35,6 +40,7 @@ RULES: tuple[Rule, ...] = (
     LeakageSuspected(),
     WeakSlices(),
     DataWillNotCloseGap(),
+    TestBelowValidation(),
 )
 
 

@@ -45,7 +45,7 @@ class DataWillNotCloseGap(Rule):
                 "requirement, before paying for labels.",
                 **numbers,
             )
-        cost = "" if need.get("cost") is None else f", about {need['cost']:,.0f} in labelling"
+        cost = "" if not need.get("cost") else f", about {need['cost']:,.0f} in labelling"
         upper = "an open upper end" if need.get("hi") is None else f"{need['hi']:,.0f}"
         return self.passed(
             f"{rung} reaches the requirement {name} {fmt(level)} at about {need['n']:,.0f} "

@@ -1,4 +1,4 @@
-"""Rules on how the trained rungs fit: ADV003 overfitting, ADV004 underfitting, ADV012 leakage."""
+"""Rules on how the trained rungs fit: ADV003 overfitting, ADV004 underfitting, ADV012 leakage, ADV015 shift."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from mlplan.advise.evidence import Evidence
 from mlplan.advise.rule import Finding, NotApplicable, Rule
 from mlplan.advise.rules._common import OVERFIT_RELATIVE_GAP, fit_gap, fmt, interval_text
 
-__all__ = ["LeakageSuspected", "Overfitting", "Underfitting"]
+__all__ = ["LeakageSuspected", "Overfitting", "TestBelowValidation", "Underfitting"]
 
 
 class Overfitting(Rule):
@@ -168,7 +168,52 @@ class LeakageSuspected(Rule):
                 "cross-validation scores"
             )
         return self.passed(
-            "no leakage warning (info notes are handled by the ladder); test scores are in line with cross-validation ("
+            "no leakage warning (info notes are handled by the ladder); no test score is "
+            "above its cross-validation interval ("
             + ", ".join(f"{e.name} {fmt(e.value)} vs CV {fmt(e.cv_mean)}" for e in judged[:3])
             + ")."
+        )
+
+
+class TestBelowValidation(Rule):
+    """The test rows score below cross-validation: they differ from the training rows."""
+
+    code = "ADV015"
+    title = "Test rows unlike the training rows"
+    severity = "issue"
+    stage = "data"
+    close_when = "every trained rung's cross-validation mean inside or below its test interval"
+
+    def check(self, evidence: Evidence) -> Finding:
+        hib = evidence.higher_is_better
+        judged = [
+            e for e in evidence.ml if e.source == "rung" and None not in (e.cv_mean, e.lo, e.hi)
+        ]
+        if not judged:
+            raise NotApplicable("no trained rung with both a test interval and a CV mean")
+        shifted = [
+            e
+            for e in judged
+            if ((e.hi < e.cv_mean) if hib else (e.lo > e.cv_mean))  # type: ignore[operator]
+        ]
+        if not shifted:
+            return self.passed(
+                "every trained rung's CV mean lies inside or beyond its test interval ("
+                + ", ".join(
+                    f"{e.name} {interval_text(e)} vs CV {fmt(e.cv_mean)}" for e in judged[:3]
+                )
+                + ")."
+            )
+        worst = max(shifted, key=lambda e: abs(float(e.cv_mean) - float(e.value)))  # type: ignore[arg-type]
+        return self.fire(
+            f"{len(shifted)} of {len(judged)} trained rungs score worse on the test rows than "
+            f"in cross-validation beyond the test interval; {worst.name}: test "
+            f"{interval_text(worst)} vs CV {fmt(worst.cv_mean)}. The held-out rows differ "
+            "from the training rows (with a time split: the period tested is not like the "
+            "periods trained on). Collect data that looks like the rows the model will "
+            "see, or weigh recent rows more, before tuning against this test set.",
+            shifted=[e.name for e in shifted],
+            worst=worst.name,
+            test=worst.value,
+            cv_mean=worst.cv_mean,
         )
