@@ -345,11 +345,13 @@ def history(plan: PlanOption = None, as_json: JsonOption = False) -> None:
     if as_json:
         _print_json([asdict(e) for e in entries])
         return
-    table = Table("time", "what", "why", "plan", "data", "git", "best")
+    table = Table("time (UTC)", "what", "why", "plan", "data", "git", "best")
+    table.columns[0].no_wrap = True
+    table.columns[1].min_width = 30
     for entry in entries:
         d = entry.details
         table.add_row(
-            entry.at,
+            entry.at.replace("T", " ")[:16],
             entry.summary,
             str(d.get("why", "")) if entry.kind in ("stage", "decision") else "",
             str(d.get("plan_hash", "")),
