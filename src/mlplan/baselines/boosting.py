@@ -88,7 +88,7 @@ def gradient_boosting(task: Task, kinds: Mapping[str, ColumnKind], balanced: boo
 
 def extra_trees(task: Task, kinds: Mapping[str, ColumnKind], balanced: bool) -> BaseEstimator:
     """100 extremely randomised trees on imputed, one-hot features (no scaling)."""
-    prepare = tabular_preprocessor(kinds, scale=False)  # already imputes
+    prepare = tabular_preprocessor(kinds, scale=False, dense=True)  # already imputes
     options = {
         "n_estimators": 100,
         "min_samples_leaf": 2,

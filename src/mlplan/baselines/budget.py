@@ -37,9 +37,11 @@ class BudgetDecision:
     rung : str
     action : {"full", "sampled", "skipped"}
     rows : int
-        Training rows the rung gets (0 when skipped).
+        Training rows the rung's final fit gets (its row cap when it has one; 0
+        when skipped).
     estimate_seconds : float
-        Estimated wall time on all training rows.
+        Estimated wall time on all the rows it may use (all training rows, or its
+        row caps).
     note : str
         The decision in words, with its numbers.
     """
@@ -101,6 +103,7 @@ def allocate(
     n_jobs: int,
     pilots: Mapping[str, tuple[float, int, float]],
     order: Sequence[str],
+    caps: Mapping[str, tuple[int | None, int | None]] | None = None,
 ) -> tuple[BudgetDecision, ...]:
     """Give the remaining budget to rungs, cheapest first.
 
@@ -114,6 +117,10 @@ def allocate(
         Rung → (pilot seconds, pilot rows, growth exponent).
     order
         The rungs in the order to report them.
+    caps
+        Rung → (row cap of every fit, row cap of the cross-validation fits only),
+        ``None`` for no cap.  Estimates count the rows a rung really gets, and a
+        capped rung's decision names its cap.
 
     Raises
     ------
@@ -121,13 +128,29 @@ def allocate(
         When no rung gets at least :data:`MIN_ROWS` rows.
     """
     parallel = max(1, n_jobs)
+    caps = caps or {}
+
+    def limits(rung: str) -> tuple[int, int]:
+        cap, cv_cap = caps.get(rung, (None, None))
+        final = min(n_rows, cap) if cap else n_rows
+        return final, min(final, cv_cap) if cv_cap else final
 
     def work(rung: str, rows: float) -> float:
         seconds, pilot_rows, growth = pilots[rung]
-        scale = max(rows / max(pilot_rows, 1), 1.0)
-        per_fit = seconds * scale**growth
-        fold = seconds * max(rows * (n_folds - 1) / n_folds / max(pilot_rows, 1), 1.0) ** growth
+        final, cv_cap = limits(rung)
+        fit_rows = min(rows, final)
+        fold_rows = min(fit_rows * (n_folds - 1) / n_folds, cv_cap)
+        per_fit = seconds * max(fit_rows / max(pilot_rows, 1), 1.0) ** growth
+        fold = seconds * max(fold_rows / max(pilot_rows, 1), 1.0) ** growth
         return (n_folds * fold + per_fit) / parallel
+
+    def gets(rung: str) -> str:
+        final, cv_cap = limits(rung)
+        if final < n_rows:
+            return f"on its {final}-row cap (of {n_rows} training rows)"
+        if cv_cap < final:
+            return f"on all {n_rows} training rows (cross-validation on {cv_cap}-row samples)"
+        return f"on all {n_rows} training rows"
 
     full = {r: work(r, n_rows) for r in order}
     remaining = max(budget * _SAFETY - spent, 0.0)
@@ -135,25 +158,26 @@ def allocate(
     ranked = sorted(order, key=lambda r: full[r])
     for i, rung in enumerate(ranked):
         share = remaining / (len(ranked) - i)
+        most = limits(rung)[0]
         if full[rung] <= share:
             remaining -= full[rung]
             decisions[rung] = BudgetDecision(
                 rung=rung,
                 action="full",
-                rows=n_rows,
+                rows=most,
                 estimate_seconds=full[rung],
-                note=f"about {format_seconds(full[rung])} on all {n_rows} training rows",
+                note=f"about {format_seconds(full[rung])} {gets(rung)}",
             )
             continue
-        rows = _rows_for(work, rung, share, n_rows)
-        if rows < min(MIN_ROWS, n_rows):
+        rows = _rows_for(work, rung, share, most)
+        if rows < min(MIN_ROWS, most):
             decisions[rung] = BudgetDecision(
                 rung=rung,
                 action="skipped",
                 rows=0,
                 estimate_seconds=full[rung],
                 note=(
-                    f"skipped: about {format_seconds(full[rung])} on {n_rows} rows, and its "
+                    f"skipped: about {format_seconds(full[rung])} {gets(rung)}, and its "
                     f"share of the budget ({format_seconds(share)}) would leave fewer than "
                     f"{MIN_ROWS} rows"
                 ),
@@ -167,7 +191,7 @@ def allocate(
             estimate_seconds=full[rung],
             note=(
                 f"sampled down to {rows} of {n_rows} training rows: about "
-                f"{format_seconds(full[rung])} on all rows exceeds its share of the budget "
+                f"{format_seconds(full[rung])} {gets(rung)} exceeds its share of the budget "
                 f"({format_seconds(share)})"
             ),
         )

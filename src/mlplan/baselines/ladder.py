@@ -4,7 +4,20 @@ The held-out test rows are never used to choose anything: every rung is compared
 by cross-validation inside the training part (mean and t-interval over folds) and
 predicts the test rows once, after a final fit on the whole training part (or on
 the sample its row cap or the time budget allows).  Jobs (rung × fold) run in
-parallel with joblib, one BLAS thread each.
+parallel with joblib, one BLAS thread each: in threads below
+:data:`PROCESS_ROWS` training rows (starting worker processes and copying the
+data to them costs more than the fits), in worker processes above.
+
+Where the time goes is kept small without changing what is measured:
+
+- the expensive rungs' cross-validation fits are capped in rows (``cv_max_rows``
+  of :class:`~mlplan.baselines.rungs.RungSpec`: the MLP is cross-validated on at
+  most 20,000 rows per fold, and fitted on all rows at the end), and the rung's
+  note says so;
+- the score on a fold's fitting rows (for over/underfitting) is computed on at
+  most :data:`TRAIN_SCORE_ROWS` of them;
+- ``ConvergenceWarning`` never escapes: a model that stopped at its iteration
+  limit gets a note instead.
 """
 
 from __future__ import annotations
@@ -13,12 +26,14 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
+from warnings import catch_warnings, simplefilter
 
 import numpy as np
 import pandas as pd
 from joblib import Parallel, delayed
 from scipy import stats
 from sklearn.base import BaseEstimator, clone
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
 from sklearn.pipeline import FeatureUnion, Pipeline
 from threadpoolctl import threadpool_limits
@@ -26,6 +41,7 @@ from threadpoolctl import threadpool_limits
 from mlplan.baselines.budget import BudgetDecision, allocate, format_seconds, parse_budget
 from mlplan.baselines.costs import model_megabytes, peak_memory, per_thousand_ms
 from mlplan.baselines.leakage import LeakageWarning, check_leakage
+from mlplan.baselines.neural import torch_available
 from mlplan.baselines.preprocess import tabular_preprocessor
 from mlplan.baselines.rungs import RungSpec, rung_spec
 from mlplan.baselines.scripted import RuleLike, ScriptedRung, as_scripted, rule_predictions
@@ -38,11 +54,15 @@ from mlplan.metrics import MetricPolicy, standard_metrics
 from mlplan.metrics.definitions import THRESHOLD_FREE
 
 __all__ = [
+    "FEW_FOLDS_ROWS",
+    "PROCESS_ROWS",
+    "TRAIN_SCORE_ROWS",
     "CustomRung",
     "LadderResult",
     "Predictions",
     "RungResult",
     "SkippedRung",
+    "default_folds",
     "fold_interval",
     "predict",
     "run_ladder",
@@ -51,6 +71,19 @@ __all__ = [
 Progress = Callable[[str, int, int], None]
 RungKind = Literal["trained", "scripted", "custom"]
 _PILOT_ROWS = 500
+#: Below this many training rows, parallel jobs run in threads (no process start-up).
+PROCESS_ROWS = 2_000
+#: From this many training rows on, the default is 3 cross-validation folds instead of 5.
+FEW_FOLDS_ROWS = 50_000
+
+
+def default_folds(n_train: int) -> int:
+    """Cross-validation folds when the plan does not say: 5, or 3 from :data:`FEW_FOLDS_ROWS` rows."""
+    return 3 if n_train >= FEW_FOLDS_ROWS else 5
+
+
+#: Fitting-fold rows on which the training score of a fold is computed (a sample).
+TRAIN_SCORE_ROWS = 10_000
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -74,7 +107,8 @@ class RungResult:
     ----------
     name, description : str
     fold_scores, fold_train_scores : tuple of float
-        The plan's metric on each validation fold and on its fitting part.
+        The plan's metric on each validation fold and on its fitting part (on a
+        sample of at most :data:`TRAIN_SCORE_ROWS` fitting rows).
     fold_metrics : dict
         Standard metrics per validation fold.
     test : Predictions
@@ -87,6 +121,9 @@ class RungResult:
     kind : {"trained", "scripted", "custom"}
     n_rows : int or None
         Training rows the final fit used.
+    cv_rows : int or None
+        Fitting rows of each cross-validation fit (at most), when a row cap made
+        them fewer than the folds give; None otherwise.
     """
 
     name: str
@@ -99,6 +136,7 @@ class RungResult:
     notes: tuple[str, ...] = field(default=())
     kind: RungKind = "trained"
     n_rows: int | None = None
+    cv_rows: int | None = None
 
     @property
     def cv_mean(self) -> float | None:
@@ -262,7 +300,7 @@ def run_ladder(
     *,
     rungs: Sequence[RungLike] = ("dummy", "linear"),
     scripted: Sequence[RuleLike] = (),
-    n_folds: int = 5,
+    n_folds: int | None = None,
     balanced: bool = False,
     n_jobs: int = 1,
     budget: str | float | None = None,
@@ -286,7 +324,10 @@ def run_ladder(
         Rules: plan entries, ``(name, "expression")`` or ``(name, callable)``; each
         is its own rung, scored on every validation fold and on the test rows.
     n_folds
-        Cross-validation folds inside the training part.
+        Cross-validation folds inside the training part; default: 5, or 3 from
+        :data:`FEW_FOLDS_ROWS` training rows on (each fold then still validates on
+        at least ~17,000 rows, and the t-interval with 2 degrees of freedom is
+        wider, not narrower; the result's notes say so).
     balanced
         Give classes balanced weights (for metrics that weigh classes equally).
     n_jobs
@@ -327,24 +368,35 @@ def run_ladder(
     train_pos, test_pos = split.positions(dataset)
     y_train = dataset.y[train_pos]
     frames = {"table": (dataset.frame, kinds)}
+    notes: list[str] = []
     if any(r.features == "embeddings" for r in runnable):
         from mlplan.baselines.pretrained import embed_dataset
 
         if on_progress is not None:
             on_progress("pre-trained embeddings", 0, 1)
-        embedded = embed_dataset(dataset)
+        embedded, embedding_cost = embed_dataset(dataset)
+        notes.append(str(embedding_cost))
         frames["embeddings"] = (embedded, dict.fromkeys(embedded.columns, ColumnKind.NUMERIC))
     warnings = check_leakage(dataset, split) if leakage else ()
+    if n_folds is None:
+        n_folds = default_folds(len(train_pos))
+        if n_folds == 3:
+            notes.append(
+                f"3 cross-validation folds (not 5): {len(train_pos)} training rows is at least "
+                f"{FEW_FOLDS_ROWS}; the fold interval uses a t with 2 degrees of freedom"
+            )
     folds = list(cv_folds(dataset, split, n_folds))
-    notes: list[str] = []
 
     caps: dict[str, tuple[int, str]] = {}
+    cv_caps: dict[str, int] = {}
     for rung in runnable:
         if rung.spec is not None and rung.spec.max_rows and len(train_pos) > rung.spec.max_rows:
             caps[rung.name] = (
                 rung.spec.max_rows,
                 f"row cap: fitted on {rung.spec.max_rows} of {len(train_pos)} training rows",
             )
+        if rung.spec is not None and rung.spec.cv_max_rows:
+            cv_caps[rung.name] = rung.spec.cv_max_rows
     decisions: tuple[BudgetDecision, ...] = ()
     if seconds is not None:
         decisions = _apply_budget(
@@ -360,6 +412,7 @@ def run_ladder(
             n_jobs,
             seed,
             caps,
+            cv_caps,
             on_progress,
         )
         for decision in decisions:
@@ -375,14 +428,21 @@ def run_ladder(
     }
     jobs = [(rung, k) for rung in runnable for k in [*range(len(folds)), -1]]
     task, n_classes = dataset.task, len(dataset.classes)
+    fold_rows = _fold_rows(runnable, folds, masks, cv_caps, y_train, task, seed)
+    score_rows = [
+        _subsample(fit, TRAIN_SCORE_ROWS, y_train, task, seed + 7 + k)
+        for k, (fit, _) in enumerate(folds)
+    ]
 
     def arguments(rung: _Rung, k: int) -> tuple[Any, ...]:
         frame, rung_kinds = frames[rung.features]
         mask = masks.get(rung.name)
         if k >= 0:
             fit_pos, val_pos = folds[k]
-            if mask is not None:
-                fit_pos = fit_pos[mask[fit_pos]]
+            fit_pos = fold_rows[rung.name, k]
+            scored = np.intersect1d(score_rows[k], fit_pos, assume_unique=True)
+            if len(scored) < min(len(fit_pos), TRAIN_SCORE_ROWS) // 2:
+                scored = _subsample(fit_pos, TRAIN_SCORE_ROWS, y_train, task, seed + 7 + k)
             return (
                 rung,
                 k,
@@ -391,6 +451,8 @@ def run_ladder(
                 y_train[fit_pos],
                 frame.iloc[train_pos[val_pos]],
                 y_train[val_pos],
+                frame.iloc[train_pos[scored]],
+                y_train[scored],
             )
         chosen = np.flatnonzero(mask) if mask is not None else np.arange(len(train_pos))
         return (
@@ -401,28 +463,53 @@ def run_ladder(
             y_train[chosen],
             frame.iloc[test_pos],
             None,
+            None,
+            None,
         )
 
     outputs: dict[tuple[str, int], _FoldOutcome | _FinalOutcome] = {}
     if jobs:
-        runner = Parallel(n_jobs=min(n_jobs, len(jobs)), return_as="generator_unordered")
+        workers = min(n_jobs, len(jobs))
+        backend = "threading" if len(train_pos) < PROCESS_ROWS else "loky"
+        runner = Parallel(n_jobs=workers, backend=backend, return_as="generator_unordered")
         calls = (
             delayed(_job)(
                 *arguments(r, k), task=task, n_classes=n_classes, policy=policy, balanced=balanced
             )
             for r, k in jobs
         )
-        for done, (name, k, result) in enumerate(runner(calls), 1):
-            outputs[name, k] = result
-            if on_progress is not None:
-                label = f"{name} fold {k + 1}/{len(folds)}" if k >= 0 else f"{name} final fit"
-                on_progress(label, done, len(jobs))
+        # Warning filters are process-wide: one filter around all the threads (and
+        # one inside each job, for worker processes) keeps ConvergenceWarning in.
+        with catch_warnings():
+            simplefilter("ignore", ConvergenceWarning)
+            for done, (name, k, result) in enumerate(runner(calls), 1):
+                outputs[name, k] = result
+                if on_progress is not None:
+                    label = f"{name} fold {k + 1}/{len(folds)}" if k >= 0 else f"{name} final fit"
+                    on_progress(label, done, len(jobs))
 
     results = [_score_rule(rule, dataset, policy, train_pos, test_pos, folds) for rule in rules]
     for rung in runnable:
         extra = [caps[rung.name][1]] if rung.name in caps else []
         n_rows = int(masks[rung.name].sum()) if rung.name in masks else len(train_pos)
-        results.append(_collect(rung, outputs, len(folds), extra, n_rows))
+        cv_rows = max(len(fold_rows[rung.name, k]) for k in range(len(folds)))
+        mask = masks.get(rung.name)
+        given = max(len(fit[mask[fit]]) if mask is not None else len(fit) for fit, _ in folds)
+        if cv_rows < given:
+            extra.append(
+                f"cross-validated on samples of {cv_rows} of each fold's {given} fitting rows "
+                f"(row cap for cross-validation); the final fit used {n_rows} rows"
+            )
+        if (
+            balanced
+            and rung.spec is not None
+            and rung.name == "neural_net"
+            and task != "regression"
+        ):
+            extra.append(_neural_weights_note(rung, kinds))
+        results.append(
+            _collect(rung, outputs, len(folds), extra, n_rows, cv_rows if cv_rows < given else None)
+        )
     elapsed = time.perf_counter() - start
     if seconds is not None and elapsed > seconds:
         notes.append(
@@ -479,6 +566,46 @@ def _check_unique(names: list[str]) -> None:
         seen.add(name)
 
 
+def _subsample(pos: np.ndarray, cap: int, y: np.ndarray, task: str, seed: int) -> np.ndarray:
+    """At most ``cap`` of the positions ``pos`` (stratified by class), sorted."""
+    if len(pos) <= cap:
+        return pos
+    return np.sort(pos[_sample_mask(len(pos), cap, y[pos], task, seed)])
+
+
+def _fold_rows(
+    runnable: list[_Rung],
+    folds: list[tuple[np.ndarray, np.ndarray]],
+    masks: dict[str, np.ndarray],
+    cv_caps: dict[str, int],
+    y_train: np.ndarray,
+    task: str,
+    seed: int,
+) -> dict[tuple[str, int], np.ndarray]:
+    """The fitting rows of every rung's cross-validation fits, after its row caps."""
+    out = {}
+    for rung in runnable:
+        mask = masks.get(rung.name)
+        for k, (fit_pos, _) in enumerate(folds):
+            pos = fit_pos[mask[fit_pos]] if mask is not None else fit_pos
+            cap = cv_caps.get(rung.name)
+            if cap is not None:
+                pos = _subsample(pos, cap, y_train, task, seed + 1 + k)
+            out[rung.name, k] = pos
+    return out
+
+
+def _neural_weights_note(rung: _Rung, kinds: dict[str, ColumnKind]) -> str:
+    from mlplan.baselines.rungs import is_image_kinds
+
+    if is_image_kinds(kinds) and torch_available():
+        return (
+            "the CNN has no class weights (the balanced metric weighs classes equally; "
+            "classes here count as often as they occur)"
+        )
+    return "class weights: balanced sample weights (MLPClassifier has no class_weight)"
+
+
 def _sample_mask(n: int, cap: int, y: np.ndarray, task: str, seed: int) -> np.ndarray:
     """A boolean mask keeping ``cap`` of ``n`` rows (stratified by class when possible)."""
     mask = np.zeros(n, dtype=bool)
@@ -509,6 +636,7 @@ def _apply_budget(
     n_jobs: int,
     seed: int,
     caps: dict[str, tuple[int, str]],
+    cv_caps: dict[str, int],
     on_progress: Progress | None,
 ) -> tuple[BudgetDecision, ...]:
     """Time each trained rung on a pilot sample, then sample down or skip to fit the budget."""
@@ -525,7 +653,8 @@ def _apply_budget(
         frame, kinds = frames[rung.features]
         X = frame.iloc[train_pos[pilot_pos]]
         began = time.perf_counter()
-        with threadpool_limits(1):
+        with threadpool_limits(1), catch_warnings():
+            simplefilter("ignore", ConvergenceWarning)
             model = rung.build(dataset.task, kinds, balanced)
             model.fit(X, y_train[pilot_pos])
             _predict(model, X, dataset.task, len(dataset.classes))
@@ -539,6 +668,10 @@ def _apply_budget(
         n_jobs=n_jobs,
         pilots=pilots,
         order=[r.name for r in timed],
+        caps={
+            r.name: (caps[r.name][0] if r.name in caps else None, cv_caps.get(r.name))
+            for r in timed
+        },
     )
     for decision in decisions:
         if decision.action == "sampled":
@@ -553,6 +686,7 @@ class _FoldOutcome:
     train: float
     val: float
     metrics: dict[str, float]
+    notes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -570,26 +704,33 @@ def _job(
     y_fit: np.ndarray,
     X_other: pd.DataFrame,
     y_other: np.ndarray | None,
+    X_scored: pd.DataFrame | None,
+    y_scored: np.ndarray | None,
     *,
     task: str,
     n_classes: int,
     policy: MetricPolicy,
     balanced: bool,
 ) -> tuple[str, int, _FoldOutcome | _FinalOutcome]:
-    """One fit: a fold (scores on its fitting and validation rows) or the final fit."""
-    with threadpool_limits(1):
+    """One fit: a fold (scores on a sample of its fitting rows and on its validation rows)
+    or the final fit."""
+    with threadpool_limits(1), catch_warnings():
+        simplefilter("ignore", ConvergenceWarning)
         model = rung.build(task, kinds, balanced)
         if k >= 0:
-            assert y_other is not None
+            assert y_other is not None and X_scored is not None and y_scored is not None
             model.fit(X_fit, y_fit)
             values = []
             preds = Predictions(pred=np.zeros(0))
-            for X, y in ((X_fit, y_fit), (X_other, y_other)):
+            for X, y in ((X_scored, y_scored), (X_other, y_other)):
                 preds = _predict(model, X, task, n_classes)
                 result = policy.evaluate(y, y_pred=preds.pred, y_score=preds.score, n_resamples=0)
                 values.append(np.nan if result.value is None else float(result.value))
             metrics = standard_metrics(task, y_other, y_pred=preds.pred, y_score=preds.score)
-            return rung.name, k, _FoldOutcome(train=values[0], val=values[1], metrics=metrics)
+            outcome = _FoldOutcome(
+                train=values[0], val=values[1], metrics=metrics, notes=_convergence(model)
+            )
+            return rung.name, k, outcome
         with peak_memory() as peak:
             began = time.perf_counter()
             model.fit(X_fit, y_fit)
@@ -597,13 +738,29 @@ def _job(
         began = time.perf_counter()
         preds = _predict(model, X_other, task, n_classes)
         latency = per_thousand_ms(time.perf_counter() - began, len(X_other))
-        costs = {
-            "fit_seconds": fit_seconds,
-            "latency_ms": latency,
-            "model_mb": model_megabytes(model),
-            "peak_mb": peak.megabytes,
-        }
-        return rung.name, k, _FinalOutcome(test=preds, costs=costs, notes=_model_notes(model))
+    costs = {
+        "fit_seconds": fit_seconds,
+        "latency_ms": latency,
+        "model_mb": model_megabytes(model),
+        "peak_mb": peak.megabytes,
+    }
+    notes = (*_model_notes(model), *_convergence(model))
+    return rung.name, k, _FinalOutcome(test=preds, costs=costs, notes=notes)
+
+
+def _convergence(model: Any) -> tuple[str, ...]:
+    """A note when the final estimator stopped at its iteration limit (ConvergenceWarning)."""
+    final = model.steps[-1][1] if isinstance(model, Pipeline) else model
+    limit = getattr(final, "max_iter", None)
+    done = getattr(final, "n_iter_", None)
+    if not isinstance(limit, int) or done is None or "HistGradient" in type(final).__name__:
+        return ()
+    if int(np.max(done)) < limit:
+        return ()
+    return (
+        f"{type(final).__name__} stopped at its limit of {limit} iterations before "
+        "converging (ConvergenceWarning caught)",
+    )
 
 
 def _model_notes(model: Any) -> tuple[str, ...]:
@@ -624,11 +781,16 @@ def _collect(
     k: int,
     extra: list[str],
     n_rows: int,
+    cv_rows: int | None = None,
 ) -> RungResult:
     folds = [outputs[rung.name, i] for i in range(k)]
     final = outputs[rung.name, -1]
     assert all(isinstance(f, _FoldOutcome) for f in folds) and isinstance(final, _FinalOutcome)
     fold_outcomes: list[_FoldOutcome] = folds  # type: ignore[assignment]
+    fold_notes = [n for f in fold_outcomes for n in f.notes]
+    if fold_notes:
+        # the final fit's own note says whether it converged; folds are counted
+        extra = [*extra, f"{len(fold_notes)} of {k} cross-validation fits: {fold_notes[0]}"]
     return _result(
         name=rung.name,
         description=rung.description,
@@ -638,6 +800,7 @@ def _collect(
         costs=final.costs,
         notes=[*extra, *final.notes],
         n_rows=n_rows,
+        cv_rows=cv_rows,
     )
 
 
@@ -651,6 +814,7 @@ def _result(
     costs: dict[str, float],
     notes: list[str],
     n_rows: int,
+    cv_rows: int | None = None,
 ) -> RungResult:
     k = len(fold_outcomes)
     names = sorted({m for f in fold_outcomes for m in f.metrics})
@@ -668,6 +832,7 @@ def _result(
         notes=tuple(notes),
         kind=kind,
         n_rows=n_rows,
+        cv_rows=cv_rows,
     )
 
 

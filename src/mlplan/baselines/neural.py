@@ -6,6 +6,7 @@ get the MLP on pixels, and the rung says so in its description.
 
 from __future__ import annotations
 
+import importlib.util
 from collections.abc import Mapping
 from typing import Any
 
@@ -14,6 +15,7 @@ import pandas as pd
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.neural_network import MLPClassifier, MLPRegressor
 from sklearn.pipeline import FeatureUnion, Pipeline
+from sklearn.utils.class_weight import compute_sample_weight
 from sklearn.utils.multiclass import unique_labels
 
 from mlplan.baselines.preprocess import tabular_preprocessor
@@ -22,18 +24,35 @@ from mlplan.data.columns import ColumnKind
 from mlplan.data.images import image_columns, image_shape
 from mlplan.plan.schema import Task
 
-__all__ = ["SmallCNN", "neural_net", "torch_available"]
+__all__ = ["BalancedMLPClassifier", "SmallCNN", "neural_net", "torch_available"]
 
 _STEPS = 800
 
 
 def torch_available() -> bool:
-    """Whether PyTorch can be imported (the ``torch`` extra)."""
-    try:
-        import torch  # noqa: F401
-    except ImportError:
-        return False
-    return True
+    """Whether PyTorch is installed (the ``torch`` extra), without importing it.
+
+    Importing torch costs a few hundred MB of memory; it is only imported when
+    the CNN actually trains.
+    """
+    return importlib.util.find_spec("torch") is not None
+
+
+class BalancedMLPClassifier(MLPClassifier):
+    """An MLP whose samples are weighted so that every class weighs the same.
+
+    ``MLPClassifier`` has no ``class_weight``; this passes balanced sample weights
+    (``n / (K × n_class)``) to ``fit``, which is what ``class_weight="balanced"``
+    does for the other rungs.
+    """
+
+    def fit(self, X: Any, y: Any, sample_weight: Any = None) -> BalancedMLPClassifier:
+        """Fit with balanced class weights (times ``sample_weight`` when given)."""
+        weights = compute_sample_weight("balanced", y)
+        if sample_weight is not None:
+            weights = weights * np.asarray(sample_weight, dtype=float)
+        super().fit(X, y, sample_weight=weights)
+        return self
 
 
 def neural_net(task: Task, kinds: Mapping[str, ColumnKind], balanced: bool) -> BaseEstimator:
@@ -42,7 +61,7 @@ def neural_net(task: Task, kinds: Mapping[str, ColumnKind], balanced: bool) -> B
     if shape is not None and task != "regression" and torch_available():
         return SmallCNN(shape=shape)
     text = [n for n, k in kinds.items() if k == ColumnKind.TEXT]
-    prepare: Any = tabular_preprocessor(kinds)
+    prepare: Any = tabular_preprocessor(kinds, dense=not text)
     if text:
         prepare = FeatureUnion(
             [("table", prepare), ("text", TextFeatures(text, max_features=10_000, chars=False))]
@@ -55,7 +74,13 @@ def neural_net(task: Task, kinds: Mapping[str, ColumnKind], balanced: bool) -> B
         "max_iter": 100,
         "random_state": 0,
     }
-    model = MLPRegressor(**options) if task == "regression" else MLPClassifier(**options)
+    model: BaseEstimator
+    if task == "regression":
+        model = MLPRegressor(**options)
+    elif balanced:
+        model = BalancedMLPClassifier(**options)
+    else:
+        model = MLPClassifier(**options)
     return Pipeline([("prepare", prepare), ("model", model)])
 
 

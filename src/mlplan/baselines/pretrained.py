@@ -9,14 +9,26 @@ Both are optional (the ``pretrained`` extra).  Embeddings are unsupervised and
 per row, so computing them once for every row cannot leak labels; they are cached
 on disk by content hash (``$MLPLAN_CACHE`` or ``~/.cache/mlplan``), as ``.npy``
 files read with ``allow_pickle=False``.
+
+The models run in a child process (:func:`embed_dataset`): loading torch and a
+transformer costs about 1 GB of memory, which is returned to the system when the
+child ends instead of staying in the ladder's process; the child's time and peak
+memory are reported separately (:class:`EmbeddingCost`).
 """
 
 from __future__ import annotations
 
 import hashlib
 import importlib.util
+import json
 import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -26,7 +38,14 @@ from mlplan.data.columns import ColumnKind
 from mlplan.data.dataset import Dataset
 from mlplan.data.images import image_columns, image_shape
 
-__all__ = ["IMAGE_MODEL", "TEXT_MODEL", "cache_dir", "embed_dataset", "unavailable_reason"]
+__all__ = [
+    "IMAGE_MODEL",
+    "TEXT_MODEL",
+    "EmbeddingCost",
+    "cache_dir",
+    "embed_dataset",
+    "unavailable_reason",
+]
 
 TEXT_MODEL = "all-MiniLM-L6-v2"
 IMAGE_MODEL = "efficientnet-lite0"
@@ -61,27 +80,69 @@ def cache_dir() -> Path:
     return Path(root) / "embeddings"
 
 
-def embed_dataset(dataset: Dataset) -> pd.DataFrame:
-    """Embeddings of every row (text columns, or the image), indexed like ``dataset.frame``."""
+@dataclass(frozen=True, slots=True, kw_only=True)
+class EmbeddingCost:
+    """What computing embeddings cost, in the child process that ran the model.
+
+    Attributes
+    ----------
+    seconds : float
+        Wall time of the child processes (0 when every embedding was cached).
+    peak_mb : float
+        The largest resident memory of a child (MB; 0 when cached).
+    cached : int
+        Embedding blocks read from the cache.
+    computed : int
+        Embedding blocks computed.
+    """
+
+    seconds: float = 0.0
+    peak_mb: float = 0.0
+    cached: int = 0
+    computed: int = 0
+
+    def __str__(self) -> str:
+        if not self.computed:
+            return f"pre-trained embeddings read from the cache ({cache_dir()})"
+        return (
+            f"pre-trained embeddings computed in a child process: {self.seconds:.0f} s, "
+            f"peak {self.peak_mb:.0f} MB (not counted in the ladder's own memory); cached "
+            "for the next run"
+        )
+
+
+def embed_dataset(dataset: Dataset) -> tuple[pd.DataFrame, EmbeddingCost]:
+    """Embeddings of every row (text columns, or the image), indexed like ``dataset.frame``.
+
+    Returns the embeddings and what computing them cost.
+    """
     kinds = {c.name: c.kind for c in dataset.columns if c.is_feature}
     blocks: list[pd.DataFrame] = []
+    costs: list[tuple[float, float] | None] = []
     shape = image_shape(list(kinds))
     if shape is not None:
         pixels = dataset.frame[image_columns(shape)].to_numpy(dtype=np.uint8)
-        vectors = _cached(
-            IMAGE_MODEL,
-            pixels.tobytes() + repr(shape).encode(),
-            lambda: _embed_images(pixels, shape),
+        vectors, cost = _cached(
+            IMAGE_MODEL, pixels.tobytes() + repr(shape).encode(), "image", pixels, shape
         )
+        costs.append(cost)
         blocks.append(_frame(vectors, "img", dataset.frame.index))
     for name, kind in kinds.items():
         if kind != ColumnKind.TEXT:
             continue
         texts = dataset.frame[name].astype("string").fillna("").tolist()
         content = "\x1f".join(texts).encode()
-        vectors = _cached(TEXT_MODEL, content, lambda t=texts: _embed_texts(t))
+        vectors, cost = _cached(TEXT_MODEL, content, "text", texts, None)
+        costs.append(cost)
         blocks.append(_frame(vectors, f"{name}", dataset.frame.index))
-    return pd.concat(blocks, axis=1)
+    done = [c for c in costs if c is not None]
+    summary = EmbeddingCost(
+        seconds=sum(c[0] for c in done),
+        peak_mb=max((c[1] for c in done), default=0.0),
+        cached=len(costs) - len(done),
+        computed=len(done),
+    )
+    return pd.concat(blocks, axis=1), summary
 
 
 def _frame(vectors: np.ndarray, prefix: str, index: pd.Index) -> pd.DataFrame:
@@ -89,21 +150,59 @@ def _frame(vectors: np.ndarray, prefix: str, index: pd.Index) -> pd.DataFrame:
     return pd.DataFrame(vectors, columns=columns, index=index)
 
 
-def _cached(model: str, content: bytes, compute: object) -> np.ndarray:
-    assert callable(compute)
+def _cached(
+    model: str,
+    content: bytes,
+    kind: str,
+    data: list[str] | np.ndarray,
+    shape: tuple[int, int, int] | None,
+) -> tuple[np.ndarray, tuple[float, float] | None]:
+    """Cached embeddings, or embeddings computed in a child (with its seconds and peak MB)."""
     digest = hashlib.sha256(model.encode() + b"\0" + content).hexdigest()[:32]
     path = cache_dir() / f"{model}-{digest}.npy"
     if path.is_file():
         try:
-            return np.load(path, allow_pickle=False)
+            return np.load(path, allow_pickle=False), None
         except (OSError, ValueError):
             pass  # a damaged cache entry is recomputed
-    vectors = np.asarray(compute(), dtype=np.float32)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(f".{os.getpid()}.tmp.npy")
-    np.save(tmp, vectors, allow_pickle=False)
+    with tempfile.TemporaryDirectory(prefix="mlplan-embed-") as folder:
+        given = Path(folder) / ("input.json" if kind == "text" else "input.npy")
+        if kind == "text":
+            given.write_text(json.dumps(data))
+        else:
+            np.save(given, np.asarray(data, dtype=np.uint8), allow_pickle=False)
+        report = Path(folder) / "report.json"
+        began = time.perf_counter()
+        command = [sys.executable, "-c", _CHILD, kind, str(given), str(tmp), str(report)]
+        command += [",".join(map(str, shape))] if shape is not None else []
+        done = subprocess.run(command, capture_output=True, text=True, check=False)
+        seconds = time.perf_counter() - began
+        if done.returncode != 0:
+            tmp.unlink(missing_ok=True)
+            lines = (done.stderr or "no output").strip().splitlines()
+            raise RuntimeError(f"pre-trained embeddings failed in the child process: {lines[-1]}")
+        peak = float(json.loads(report.read_text())["peak_mb"])
+    vectors = np.load(tmp, allow_pickle=False)
     tmp.replace(path)
-    return vectors
+    return vectors, (seconds, peak)
+
+
+_CHILD = "from mlplan.baselines.pretrained import _child_main; _child_main()"
+
+
+def _child_main() -> None:
+    """In the child process: read the input, embed it, save the vectors and the peak."""
+    kind, given, out, report = sys.argv[1:5]
+    if kind == "text":
+        vectors = _embed_texts(json.loads(Path(given).read_text()))
+    else:
+        height, width, depth = (int(v) for v in sys.argv[5].split(","))
+        vectors = _embed_images(np.load(given, allow_pickle=False), (height, width, depth))
+    np.save(out, np.asarray(vectors, dtype=np.float32), allow_pickle=False)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    Path(report).write_text(json.dumps({"peak_mb": peak}))
 
 
 def _embed_texts(texts: list[str]) -> np.ndarray:
@@ -113,7 +212,7 @@ def _embed_texts(texts: list[str]) -> np.ndarray:
     torch.set_num_threads(max(1, min(2, os.cpu_count() or 1)))
     model = load_model("cpu")
     return np.asarray(
-        model.encode(texts, batch_size=64, normalize_embeddings=True, show_progress_bar=False)
+        model.encode(texts, batch_size=16, normalize_embeddings=True, show_progress_bar=False)
     )
 
 

@@ -44,7 +44,12 @@ class RungSpec:
         ``applies(task, kinds) -> reason or None``: why the rung does not apply to
         this data (it is then skipped with that note).
     max_rows : int or None
-        A row cap: the rung is fitted on a sample of at most this many rows.
+        A row cap: the rung is fitted on a sample of at most this many rows (in
+        cross-validation and in the final fit).
+    cv_max_rows : int or None
+        A row cap for the cross-validation fits only: each fold's fitting rows are
+        sampled down to this many, and the final fit still uses all rows (or
+        ``max_rows``).  The rung's note says so.
     growth : float
         How its cost grows with rows (exponent), for the time budget.
     features : {"table", "embeddings"}
@@ -56,6 +61,7 @@ class RungSpec:
     build: Builder
     applies: Applies = _always
     max_rows: int | None = None
+    cv_max_rows: int | None = None
     growth: float = 1.0
     features: Literal["table", "embeddings"] = "table"
 
@@ -130,7 +136,10 @@ def _neural_description() -> str:
         if torch_available()
         else ("an MLP on pixels for images (install the 'torch' extra for a CNN)")
     )
-    return f"an MLP (128-64, early stopping) on prepared tabular and text features; {cnn}"
+    return (
+        "an MLP (128-64, early stopping; cross-validated on <= 20,000 rows) on prepared "
+        f"tabular and text features; {cnn}"
+    )
 
 
 RUNGS: dict[str, RungSpec] = {
@@ -157,6 +166,7 @@ RUNGS: dict[str, RungSpec] = {
             name="neural_net",
             description=_neural_description(),
             build=neural_net,
+            cv_max_rows=20_000,
             growth=1.0,
         ),
         RungSpec(

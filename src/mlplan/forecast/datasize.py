@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 
 from mlplan._json import json_ready
+from mlplan.baselines.ladder import default_folds
 from mlplan.errors import MetricError
 from mlplan.forecast.curves import LearningCurve, learning_curves
 from mlplan.forecast.extrapolate import Extrapolation, extrapolate
@@ -139,7 +140,7 @@ def forecast(
             split,
             policy,
             chosen,
-            n_folds=section.baselines.cv_folds,
+            n_folds=section.baselines.cv_folds or default_folds(len(split.train_ids)),
             n_sizes=n_sizes,
             balanced=section.metric.weighs_classes_equally,
             n_jobs=n_jobs,

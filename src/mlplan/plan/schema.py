@@ -161,7 +161,7 @@ class BaselinesSection(_Section):
     human: list[HumanBaseline] = Field(default_factory=list)
     scripted: list[ScriptedRule] = Field(default_factory=list)
     ladder: list[str] = Field(default_factory=lambda: ["dummy", "linear"])
-    cv_folds: int = Field(5, ge=2, le=20)
+    cv_folds: int | None = Field(None, ge=2, le=20)  # None: 5, or 3 from 50,000 training rows
     budget: str | None = None
 
 
