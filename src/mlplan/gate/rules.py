@@ -221,8 +221,7 @@ def judge_must_beat(c: Comparison, *, against: str, confidence: float) -> RuleRe
     test = _test_name(c, confidence)
     why = (
         f"{c.metric} {c.value_b:.4f} vs {against} {c.value_a:.4f}: change {gain:+.4f}, "
-        f"{test} [{lo:+.4f}, {hi:+.4f}]{_p(c)}; "
-        + _verdict(lo, hi)
+        f"{test} [{lo:+.4f}, {hi:+.4f}]{_p(c)}; " + _verdict(lo, hi)
     )
     return RuleResult(
         id=rule_id,
