@@ -262,7 +262,8 @@ def _print_run(result: RunResult) -> None:
         f"({result.task_reason}) · {result.n_train} train / {result.n_test} test "
         f"({result.split_strategy}) · data {result.data_fingerprint}"
     )
-    title = f"run #{result.run_id}: {len(result.evaluations)} models on {result.n_test} test rows"
+    measured = sum(e.source != "declared" for e in result.evaluations)
+    title = f"run #{result.run_id}: {measured} models on {result.n_test} test rows"
     table = _evaluation_table(title, result.metric, [e.to_dict() for e in result.evaluations])
     out.print(table)
     for note in result.notes:

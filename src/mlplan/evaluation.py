@@ -116,7 +116,9 @@ def evaluate_rung(
     evaluation = evaluate_predictions(
         rung.name, "rung", dataset, y_test, rung.test, policy, costs=rung.costs, **options
     )
-    lo, hi = rung.cv_interval
+    # A t-interval over a few folds can leave the metric's range (recall below 0).
+    low, high = policy.value_range
+    lo, hi = (min(max(v, low), high) for v in rung.cv_interval)
     return Evaluation(
         **{
             **asdict(evaluation),

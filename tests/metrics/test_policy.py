@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -99,3 +101,19 @@ def test_stream_counts_equal_in_memory(tmp_path):
         assert out.log_loss_sum / out.n_rows == pytest.approx(m["log_loss"], abs=1e-12)
     with pytest.raises(ValueError, match="missing column"):
         stream_counts(tmp_path / "p.parquet", y_column="label")
+
+
+@pytest.mark.parametrize(
+    ("section", "task", "expected"),
+    [
+        ({"optimise": "recall", "subject_to": {"precision": ">= 0.4"}}, "binary", (0.0, 1.0)),
+        ({"optimise": "mcc"}, "binary", (-1.0, 1.0)),
+        ({"optimise": "r2"}, "regression", (-math.inf, 1.0)),
+        ({"optimise": "mae"}, "regression", (0.0, math.inf)),
+        ({"average": ["precision", "recall"]}, "binary", (0.0, 1.0)),
+        ({"formula": "-(50*fn + 5*fp)/n"}, "binary", (-math.inf, math.inf)),
+    ],
+)
+def test_value_range_bounds_intervals_and_forecasts(section, task, expected) -> None:
+    """Fold intervals and forecasts are kept inside the values the policy can take."""
+    assert policy_from_section(MetricSection(**section), task).value_range == expected

@@ -29,18 +29,6 @@ RULES_OF_THUMB = (
     "pre-training on a larger similar dataset when labels are short",
 )
 
-#: Metric ranges used to keep forecasts in bounds (others: unbounded).
-_RANGES: dict[str, tuple[float, float]] = {
-    "mcc": (-1.0, 1.0),
-    "kappa": (-1.0, 1.0),
-    "r2": (-math.inf, 1.0),
-    "mae": (0.0, math.inf),
-    "rmse": (0.0, math.inf),
-    "mape": (0.0, math.inf),
-    "log_loss": (0.0, math.inf),
-    "quantile_loss": (0.0, math.inf),
-}
-_UNIT_RANGE = (0.0, 1.0)
 _GRID_STEPS = (0.1, 0.25, 0.5, 0.75)
 
 
@@ -147,7 +135,7 @@ def forecast(
             on_progress=on_progress,
         )
         requirement = _requirement(section.baselines.requirement, section.metric)
-        bounds = _bounds(section.metric)
+        bounds = None if policy.kind == "formula" else policy.value_range
         per_rung = []
         notes = []
         for curve in curves:
@@ -270,13 +258,6 @@ def _requirement(requirement: dict[str, float], metric: MetricSection) -> float 
     if metric.optimise and metric.optimise in requirement:
         return float(requirement[metric.optimise])
     return None
-
-
-def _bounds(metric: MetricSection) -> tuple[float, float] | None:
-    if metric.formula is not None:
-        return None
-    names = metric.names() or ["f1"]  # fbeta and weighted averages live in [0, 1]
-    return _RANGES.get(names[0], _UNIT_RANGE)
 
 
 def _target_levels(

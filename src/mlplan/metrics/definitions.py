@@ -9,6 +9,7 @@ Zero denominators give 0.0, as scikit-learn's ``zero_division="warn"`` does.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
@@ -29,6 +30,7 @@ __all__ = [
     "higher_is_better",
     "metric_info",
     "metric_names",
+    "metric_range",
 ]
 
 Kind = Literal["confusion", "score", "regression", "cost", "count"]
@@ -151,6 +153,28 @@ def metric_names(task: str) -> tuple[str, ...]:
     """
     _check_task(task)
     return tuple(sorted(m.name for m in _INFOS if task in m.tasks))
+
+
+#: Metrics whose values are not in [0, 1] (every other prediction metric is).
+_RANGES: dict[str, tuple[float, float]] = {
+    "mcc": (-1.0, 1.0),
+    "kappa": (-1.0, 1.0),
+    "r2": (-math.inf, 1.0),
+    "mae": (0.0, math.inf),
+    "mse": (0.0, math.inf),
+    "rmse": (0.0, math.inf),
+    "mape": (0.0, math.inf),
+    "log_loss": (0.0, math.inf),
+    "quantile_loss": (0.0, math.inf),
+}
+
+
+def metric_range(name: str) -> tuple[float, float]:
+    """The values metric ``name`` can take (cost metrics and counts: non-negative)."""
+    info = _BY_NAME.get(name)
+    if info is not None and info.kind in ("cost", "count"):
+        return (0.0, math.inf)
+    return _RANGES.get(name, (0.0, 1.0))
 
 
 def metric_info(name: str, task: str | None = None) -> MetricInfo:

@@ -27,6 +27,7 @@ A policy is built from the plan's ``metric:`` section by
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -60,6 +61,7 @@ from mlplan.metrics.definitions import (
     THRESHOLD_FREE,
     metric_info,
     metric_names,
+    metric_range,
 )
 from mlplan.metrics.formula import Formula, parse_formula
 from mlplan.metrics.multiclass import MULTICLASS_CONFUSION, multiclass_value
@@ -145,6 +147,16 @@ class MetricPolicy:
         if self.kind == "fbeta":
             out.add("fbeta")
         return frozenset(out)
+
+    @property
+    def value_range(self) -> tuple[float, float]:
+        """The values the policy can take; a formula's is unbounded."""
+        if self.kind == "formula":
+            return (-math.inf, math.inf)
+        if self.kind in ("single", "constrained") and self.optimise:
+            return metric_range(self.optimise)
+        ranges = [metric_range(n) for n, _ in self.components] or [(0.0, 1.0)]
+        return (min(r[0] for r in ranges), max(r[1] for r in ranges))
 
     def _count_based(self) -> bool:
         return all(
