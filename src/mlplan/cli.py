@@ -266,8 +266,11 @@ def _print_run(result: RunResult) -> None:
     title = f"run #{result.run_id}: {measured} models on {result.n_test} test rows"
     table = _evaluation_table(title, result.metric, [e.to_dict() for e in result.evaluations])
     out.print(table)
+    for e in result.evaluations:
+        if e.value is None and e.note:  # say why a row has no value (e.g. unreachable)
+            out.print(Text(f"· {e.name}: {e.note}", style="dim"))
     for note in result.notes:
-        out.print(f"[dim]· {note}[/]")
+        out.print(Text(f"· {note}", style="dim"))
     if result.advice is not None:
         out.print(result.advice)
     if result.outputs:
