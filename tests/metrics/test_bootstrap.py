@@ -24,6 +24,15 @@ def _data(n=300, seed=0):
     return y, s
 
 
+def _assert_same_distribution(ours, other, *, nan_share_tol):
+    """Two sets of replicates agree: share of undefined ones, KS test, 2.5% and 97.5% quantiles."""
+    assert abs(np.isnan(ours).mean() - np.isnan(other).mean()) < nan_share_tol
+    a, b = ours[np.isfinite(ours)], other[np.isfinite(other)]
+    assert stats.ks_2samp(a, b).pvalue > 0.001
+    assert abs(np.quantile(a, 0.025) - np.quantile(b, 0.025)) < 0.03
+    assert abs(np.quantile(a, 0.975) - np.quantile(b, 0.975)) < 0.03
+
+
 def test_fixed_threshold_f1_matches_row_bootstrap():
     """Multinomial-count replicates have the same distribution as row resampling."""
     y, s = _data()
@@ -56,15 +65,7 @@ def test_rechosen_threshold_matches_brute_force():
             p, r, _t = precision_recall_curve(y[i], s[i])
         ok = p[:-1] >= 0.8
         brute.append(r[:-1][ok].max() if ok.any() else np.nan)
-    brute = np.array(brute)
-    assert (
-        np.isnan(ours).mean() == np.isnan(brute).mean()
-        or abs(np.isnan(ours).mean() - np.isnan(brute).mean()) < 0.02
-    )
-    a, b = ours[np.isfinite(ours)], brute[np.isfinite(brute)]
-    assert stats.ks_2samp(a, b).pvalue > 0.001
-    assert abs(np.quantile(a, 0.025) - np.quantile(b, 0.025)) < 0.03
-    assert abs(np.quantile(a, 0.975) - np.quantile(b, 0.975)) < 0.03
+    _assert_same_distribution(ours, np.array(brute), nan_share_tol=0.02)
 
 
 def test_rechosen_blocks_exact_for_non_monotone():
@@ -164,11 +165,7 @@ def test_tree_bootstrap_matches_brute_force(optimise, spec):
     blocks, _ = _rechosen_blocks(curve, obj, True, cons, 3000, np.random.default_rng(6), 256)
     brute = _brute_rechosen(y, s, obj, cons, 1500, 7)
     for other in (blocks, brute):
-        assert abs(np.isnan(ours).mean() - np.isnan(other).mean()) < 0.05
-        a, b = ours[np.isfinite(ours)], other[np.isfinite(other)]
-        assert stats.ks_2samp(a, b).pvalue > 0.001
-        assert abs(np.quantile(a, 0.025) - np.quantile(b, 0.025)) < 0.03
-        assert abs(np.quantile(a, 0.975) - np.quantile(b, 0.975)) < 0.03
+        _assert_same_distribution(ours, other, nan_share_tol=0.05)
 
 
 def test_tree_index_is_deepest_tie():

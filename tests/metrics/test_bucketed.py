@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import warnings
 from contextlib import contextmanager
 
 import numpy as np
 import pytest
+from _reference import sklearn_path
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from sklearn.metrics import precision_recall_curve
 
 from mlplan.metrics import bucketed, operating_point
 from mlplan.metrics.bucketed import bucket_counts, bucketed_curve
@@ -95,19 +94,6 @@ def test_pruned_choice_equals_full_sort(case):
         return
     assert part.n_pos == int(y.sum()) and part.n_neg == int((~y).sum())
     assert choose(part, optimise, cons) == full
-
-
-def sklearn_path(y, s, bound):
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        p, r, t = precision_recall_curve(y, s)
-    p, r = p[:-1], r[:-1]
-    ok = p >= bound
-    if not ok.any():
-        return None
-    best = r[ok].max()
-    i = int(np.flatnonzero(ok & (r == best))[0])
-    return t[i], r[i], p[i]
 
 
 @settings(max_examples=150, deadline=None)

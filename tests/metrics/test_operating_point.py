@@ -6,6 +6,7 @@ import warnings
 
 import numpy as np
 import pytest
+from _reference import sklearn_path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from sklearn.metrics import precision_recall_curve
@@ -14,20 +15,6 @@ from mlplan.metrics import operating_point
 from mlplan.metrics.counts import score_curve
 
 VALUES = [-1.5, -0.0, 0.0, 0.1, 0.25, 0.5, 0.5000001, 0.9, 1.0, 3.0]
-
-
-def sklearn_path(y, s, bound):
-    """Reference: max recall s.t. precision >= bound, ties to the lowest threshold."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        p, r, t = precision_recall_curve(y, s)
-    p, r = p[:-1], r[:-1]
-    ok = p >= bound
-    if not ok.any():
-        return None
-    best = r[ok].max()
-    i = int(np.flatnonzero(ok & (r == best))[0])
-    return t[i], r[i], p[i]
 
 
 @st.composite

@@ -146,6 +146,50 @@ def failed_to_compute(
     )
 
 
+def _undefined(c: Comparison, rule_id: str, kind: RuleKind, title: str, against: str) -> RuleResult:
+    """The failed rule for a paired comparison whose value or interval is undefined."""
+    return failed_to_compute(
+        rule_id,
+        kind,
+        title,
+        f"{c.metric} or its interval is undefined here",
+        metric=c.metric,
+        against=against,
+    )
+
+
+def _paired_result(
+    c: Comparison,
+    *,
+    rule_id: str,
+    kind: RuleKind,
+    title: str,
+    against: str,
+    passed: bool,
+    better: bool,
+    decided_by: str,
+    message: str,
+) -> RuleResult:
+    """The rule record of a judged paired comparison (candidate is ``b``, reference ``a``)."""
+    return RuleResult(
+        id=rule_id,
+        kind=kind,
+        title=title,
+        status="pass" if passed else "fail",
+        metric=c.metric,
+        against=against,
+        candidate=c.value_b,
+        reference=c.value_a,
+        difference=c.difference,
+        lo=c.lo,
+        hi=c.hi,
+        p_value=c.p_value,
+        decided_by=decided_by,
+        better=better,
+        message=message,
+    )
+
+
 def judge_non_inferiority(
     c: Comparison, *, key: str, margin: float, against: str, confidence: float
 ) -> RuleResult:
@@ -154,14 +198,7 @@ def judge_non_inferiority(
     title = f"{c.metric}: candidate - {against} >= -{margin:g}"
     gain, lo, hi = oriented(c)
     if not _finite(c.value_a, c.value_b, lo, hi):
-        return failed_to_compute(
-            rule_id,
-            "non_inferiority",
-            title,
-            f"{c.metric} or its interval is undefined here",
-            metric=c.metric,
-            against=against,
-        )
+        return _undefined(c, rule_id, "non_inferiority", title, against)
     assert lo is not None and hi is not None
     ok = lo >= -margin
     better = lo > 0
@@ -174,21 +211,15 @@ def judge_non_inferiority(
     )
     if ok and not better and hi > 0:
         why += "; the gain is within noise"
-    return RuleResult(
-        id=rule_id,
+    return _paired_result(
+        c,
+        rule_id=rule_id,
         kind="non_inferiority",
         title=title,
-        status="pass" if ok else "fail",
-        metric=c.metric,
         against=against,
-        candidate=c.value_b,
-        reference=c.value_a,
-        difference=c.difference,
-        lo=c.lo,
-        hi=c.hi,
-        p_value=c.p_value,
-        decided_by=f"lower bound of the {test}",
+        passed=ok,
         better=better,
+        decided_by=f"lower bound of the {test}",
         message=why,
     )
 
@@ -208,14 +239,7 @@ def judge_must_beat(c: Comparison, *, against: str, confidence: float) -> RuleRe
     title = f"{c.metric}: candidate better than {against}"
     gain, lo, hi = oriented(c)
     if not _finite(c.value_a, c.value_b, lo, hi):
-        return failed_to_compute(
-            rule_id,
-            "must_beat",
-            title,
-            f"{c.metric} or its interval is undefined here",
-            metric=c.metric,
-            against=against,
-        )
+        return _undefined(c, rule_id, "must_beat", title, against)
     assert lo is not None and hi is not None
     better = lo > 0
     test = _test_name(c, confidence)
@@ -223,20 +247,14 @@ def judge_must_beat(c: Comparison, *, against: str, confidence: float) -> RuleRe
         f"{c.metric} {c.value_b:.4f} vs {against} {c.value_a:.4f}: change {gain:+.4f}, "
         f"{test} [{lo:+.4f}, {hi:+.4f}]{_p(c)}; " + _verdict(lo, hi)
     )
-    return RuleResult(
-        id=rule_id,
+    return _paired_result(
+        c,
+        rule_id=rule_id,
         kind="must_beat",
         title=title,
-        status="pass" if better else "fail",
-        metric=c.metric,
         against=against,
-        candidate=c.value_b,
-        reference=c.value_a,
-        difference=c.difference,
-        lo=c.lo,
-        hi=c.hi,
-        p_value=c.p_value,
-        decided_by=f"{test} excludes 0",
+        passed=better,
         better=better,
+        decided_by=f"{test} excludes 0",
         message=why,
     )

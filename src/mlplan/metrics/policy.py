@@ -245,6 +245,29 @@ class MetricPolicy:
             ok = ok & c.holds(env[c.name])
         return ok
 
+    def _unreachable(
+        self, env: Mapping[str, Any], metrics: dict[str, float]
+    ) -> PolicyResult | None:
+        """The unreachable result naming the failing constraints, or None when all hold."""
+        if bool(self._feasible(env)):
+            return None
+        failing = [
+            _fmt_bound(c) + f" (is {env[c.name]:.4g})"
+            for c in self.constraints
+            if not c.holds(env[c.name])
+        ]
+        return PolicyResult(
+            None, None, None, None, False, metrics, "unreachable: " + "; ".join(failing)
+        )
+
+    def _combine_or_nan(self, m: dict[str, float], costs: Mapping[str, float] | None) -> float:
+        """One resample's policy value from its metrics and the costs; NaN if one is missing."""
+        m.update({k: float(v) for k, v in (costs or {}).items()})
+        try:
+            return float(self._combine(m))
+        except KeyError:
+            return float("nan")
+
     def _finish(
         self,
         value: float,
@@ -342,19 +365,10 @@ class MetricPolicy:
         counts = binary_counts(y, pred)
         metrics = binary_count_metrics(counts, self.beta if self.beta != 1.0 else None)
         metrics.update(constants)
-        env: dict[str, Any] = dict(metrics)
-        env.update({k: float(v) for k, v in (costs or {}).items()})
+        env = _with_costs(metrics, costs)
         value = float(self._combine(env))
-        reachable = bool(self._feasible(env))
-        if not reachable:
-            failing = [
-                _fmt_bound(c) + f" (is {env[c.name]:.4g})"
-                for c in self.constraints
-                if not c.holds(env[c.name])
-            ]
-            return PolicyResult(
-                None, None, None, None, False, metrics, "unreachable: " + "; ".join(failing)
-            )
+        if (unreachable := self._unreachable(env, metrics)) is not None:
+            return unreachable
         reps, jack, note = None, None, ""
         if b > 0 and not (self.names <= COST_METRICS):
             if self._count_based():
@@ -396,12 +410,8 @@ class MetricPolicy:
                 return float("nan")
             ss = s[idx] if s is not None else None
             m = standard_metrics("binary", yy, y_pred=pred[idx], y_score=ss)
-            m.update({k: float(v) for k, v in (costs or {}).items()})
             m.setdefault("fbeta", m["f1"])
-            try:
-                return float(self._combine(m))
-            except KeyError:
-                return float("nan")
+            return self._combine_or_nan(m, costs)
 
         return row_replicates(n, stat, b, rng), "row bootstrap"
 
@@ -441,18 +451,10 @@ class MetricPolicy:
             raise MetricError(
                 f"evaluate: {', '.join(sorted(missing))} need class probabilities; give y_score"
             )
-        env: dict[str, Any] = dict(metrics)
-        env.update({kx: float(v) for kx, v in (costs or {}).items()})
+        env = _with_costs(metrics, costs)
         value = float(self._combine(env))
-        if not bool(self._feasible(env)):
-            failing = [
-                _fmt_bound(c) + f" (is {env[c.name]:.4g})"
-                for c in self.constraints
-                if not c.holds(env[c.name])
-            ]
-            return PolicyResult(
-                None, None, None, None, False, metrics, "unreachable: " + "; ".join(failing)
-            )
+        if (unreachable := self._unreachable(env, metrics)) is not None:
+            return unreachable
         reps, jack, note = None, None, ""
         if b > 0 and not (self.names <= COST_METRICS):
             if all(n in MULTICLASS_CONFUSION or n in COST_METRICS for n in self.names):
@@ -480,11 +482,7 @@ class MetricPolicy:
                     m = standard_metrics(
                         "multiclass", y[idx], y_pred=pred[idx], y_score=pp, averaging=self.averaging
                     )
-                    m.update({kx: float(v) for kx, v in (costs or {}).items()})
-                    try:
-                        return float(self._combine(m))
-                    except KeyError:
-                        return float("nan")
+                    return self._combine_or_nan(m, costs)
 
                 reps, note = row_replicates(y.size, rstat, b, rng), "row bootstrap"
             else:
@@ -512,29 +510,17 @@ class MetricPolicy:
             raise MetricError(
                 f"evaluate: {', '.join(sorted(missing))} undefined (mape needs non-zero targets)"
             )
-        env: dict[str, Any] = dict(metrics)
-        env.update({k: float(v) for k, v in (costs or {}).items()})
+        env = _with_costs(metrics, costs)
         value = float(self._combine(env))
-        if not bool(self._feasible(env)):
-            failing = [
-                _fmt_bound(c) + f" (is {env[c.name]:.4g})"
-                for c in self.constraints
-                if not c.holds(env[c.name])
-            ]
-            return PolicyResult(
-                None, None, None, None, False, metrics, "unreachable: " + "; ".join(failing)
-            )
+        if (unreachable := self._unreachable(env, metrics)) is not None:
+            return unreachable
         reps, note = None, ""
         if b > 0 and not (self.names <= COST_METRICS):
             if y.size * b <= ROW_BOOTSTRAP_BUDGET:
 
                 def stat(idx: NDArray[np.intp]) -> float:
                     m = standard_metrics("regression", y[idx], y_pred=p[idx])
-                    m.update({k: float(v) for k, v in (costs or {}).items()})
-                    try:
-                        return float(self._combine(m))
-                    except KeyError:
-                        return float("nan")
+                    return self._combine_or_nan(m, costs)
 
                 reps, note = row_replicates(y.size, stat, b, rng), "row bootstrap"
             else:
@@ -548,6 +534,13 @@ def _count_stat(obj: CountFunction) -> Callable[[NDArray[np.int64]], F64]:
         return obj(x[:, 0], x[:, 1], x[:, 2], x[:, 3])
 
     return stat
+
+
+def _with_costs(metrics: Mapping[str, float], costs: Mapping[str, float] | None) -> dict[str, Any]:
+    """The metric values with the cost values added (the environment a policy reads)."""
+    env: dict[str, Any] = dict(metrics)
+    env.update({k: float(v) for k, v in (costs or {}).items()})
+    return env
 
 
 def _join(a: str, b: str) -> str:

@@ -6,7 +6,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
 from pydantic import BaseModel, ValidationError
@@ -14,9 +14,18 @@ from pydantic import BaseModel, ValidationError
 from mlplan.errors import PlanError, closest
 from mlplan.plan.schema import Plan
 
-__all__ = ["PLAN_FILENAME", "PlanFile", "find_plan", "load_plan", "parse_plan"]
+__all__ = [
+    "PLAN_FILENAME",
+    "PlanFile",
+    "find_plan",
+    "load_plan",
+    "parse_plan",
+    "parse_yaml_model",
+]
 
 PLAN_FILENAME = "mlplan.yaml"
+
+M = TypeVar("M", bound=BaseModel)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -95,6 +104,39 @@ def plan_hash(plan: Plan) -> str:
 
 def parse_plan(text: str, *, source: str = "<plan>") -> Plan:
     """Validate plan text; errors read ``source:line: key: problem``."""
+    plan, _ = parse_yaml_model(
+        text, Plan, source, not_a_mapping="the plan must be a mapping with project, data and metric"
+    )
+    return plan
+
+
+def parse_yaml_model(
+    text: str, model: type[M], source: str, *, not_a_mapping: str
+) -> tuple[M, yaml.Node | None]:
+    """Parse YAML text safely and validate it against a pydantic model.
+
+    Parameters
+    ----------
+    text : str
+        The YAML text.
+    model : type of BaseModel
+        The schema; it also names the allowed keys in error messages.
+    source : str
+        Where the text came from, for messages (``source:line: ...``).
+    not_a_mapping : str
+        The message (after ``source: ``) when the top level is not a mapping.
+
+    Returns
+    -------
+    tuple of (model instance, yaml.Node or None)
+        The validated content and the YAML node tree (for line numbers of later checks).
+
+    Raises
+    ------
+    PlanError
+        When the text is not valid YAML, not a mapping, or breaks the schema; the
+        message names the source, line and key.
+    """
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
         data = yaml.safe_load(text)
@@ -104,11 +146,11 @@ def parse_plan(text: str, *, source: str = "<plan>") -> Plan:
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise PlanError(f"{where}: not valid YAML: {problem}") from exc
     if not isinstance(data, dict):
-        raise PlanError(f"{source}: the plan must be a mapping with project, data and metric")
+        raise PlanError(f"{source}: {not_a_mapping}")
     try:
-        return Plan.model_validate(data)
+        return model.model_validate(data), root
     except ValidationError as exc:
-        raise PlanError(_describe(exc, root, source)) from exc
+        raise PlanError(_describe(exc, root, source, model)) from exc
 
 
 def _describe(

@@ -13,10 +13,10 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from mlplan.errors import PlanError
-from mlplan.plan.load import PLAN_FILENAME, _describe, _line_of
+from mlplan.plan.load import PLAN_FILENAME, _line_of, parse_yaml_model
 from mlplan.plan.schema import Archetype
 
 __all__ = [
@@ -349,22 +349,12 @@ def parse_ideas(text: str, *, source: str = "<ideas>") -> tuple[IdeasSpec, yaml.
 
     Returns the spec and the YAML node tree (for line numbers of later checks).
     """
-    try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"{source}:{mark.line + 1}" if mark is not None else source
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise PlanError(f"{where}: not valid YAML: {problem}") from exc
-    if not isinstance(data, dict):
-        raise PlanError(
-            f"{source}: the ideas file must be a mapping with 'ideas' (and 'portfolio')"
-        )
-    try:
-        return IdeasSpec.model_validate(data), root
-    except ValidationError as exc:
-        raise PlanError(_describe(exc, root, source, IdeasSpec)) from exc
+    return parse_yaml_model(
+        text,
+        IdeasSpec,
+        source,
+        not_a_mapping="the ideas file must be a mapping with 'ideas' (and 'portfolio')",
+    )
 
 
 def load_ideas(path: str | Path) -> IdeasFile:

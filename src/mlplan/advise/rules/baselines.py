@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from mlplan.advise.evidence import Evidence
 from mlplan.advise.paired import PairedDifference
 from mlplan.advise.rule import Finding, NotApplicable, Rule
@@ -24,6 +26,23 @@ def _candidate_comparisons(evidence: Evidence) -> list[PairedDifference]:
     return [c for c in evidence.comparisons if c.candidate in names and c.baseline in baselines]
 
 
+def _require_candidates(evidence: Evidence) -> None:
+    """Raise NotApplicable when no model has a value of the plan's metric."""
+    if not evidence.candidates:
+        raise NotApplicable("no model has a value of the plan's metric")
+
+
+def _pair_numbers(d: PairedDifference) -> dict[str, Any]:
+    """The numbers a finding on a paired difference carries: who, by how much, the interval."""
+    return {
+        "candidate": d.candidate,
+        "baseline": d.baseline,
+        "difference": d.difference,
+        "lo": d.lo,
+        "hi": d.hi,
+    }
+
+
 class WorseThanBaseline(Rule):
     """A model is worse than a simple baseline beyond the paired interval."""
 
@@ -34,8 +53,7 @@ class WorseThanBaseline(Rule):
     close_when = "no model's paired interval against a baseline rung lies entirely below zero"
 
     def check(self, evidence: Evidence) -> Finding:
-        if not evidence.candidates:
-            raise NotApplicable("no model has a value of the plan's metric")
+        _require_candidates(evidence)
         comparisons = _candidate_comparisons(evidence)
         if not comparisons:
             raise NotApplicable("no baseline rung has a value to compare with")
@@ -52,11 +70,7 @@ class WorseThanBaseline(Rule):
                 + "This approach is not worth pursuing as is: try a different model family, "
                 "or look for a bug (ids misaligned with predictions, inverted scores, "
                 "wrong positive class).",
-                candidate=w.candidate,
-                baseline=w.baseline,
-                difference=w.difference,
-                lo=w.lo,
-                hi=w.hi,
+                **_pair_numbers(w),
                 n_worse=len(worse),
             )
         best = max(comparisons, key=lambda c: c.gain)
@@ -78,8 +92,7 @@ class CloseToBestBaseline(Rule):
     close_when = "a model whose paired interval against the best baseline lies above zero"
 
     def check(self, evidence: Evidence) -> Finding:
-        if not evidence.candidates:
-            raise NotApplicable("no model has a value of the plan's metric")
+        _require_candidates(evidence)
         tied = []
         for candidate in evidence.candidates:
             others = [b for b in evidence.baselines if b.name != candidate.name]
@@ -110,11 +123,7 @@ class CloseToBestBaseline(Rule):
             f"of the best baseline {d.baseline}: difference {d.describe()} on {d.metric}. "
             + action,
             stage=stage,
-            candidate=candidate.name,
-            baseline=d.baseline,
-            difference=d.difference,
-            lo=d.lo,
-            hi=d.hi,
+            **_pair_numbers(d),
         )
 
     @staticmethod
