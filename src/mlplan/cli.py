@@ -208,11 +208,14 @@ def run(
     plan: PlanOption = None,
     jobs: Annotated[int, typer.Option("--jobs", "-j", help="Parallel jobs.", min=1)] = 2,
     budget: BudgetOption = None,
+    forecast: Annotated[
+        bool, typer.Option("--forecast", help="Also forecast the data each target needs.")
+    ] = False,
     as_json: JsonOption = False,
 ) -> None:
-    """Split, run the baseline ladder, evaluate models, store and report."""
+    """Split, run the baseline ladder, evaluate models, advise, store and report."""
     with _progress("ladder") as advance:
-        result = run_plan(plan, n_jobs=jobs, on_progress=advance, budget=budget)
+        result = run_plan(plan, n_jobs=jobs, on_progress=advance, budget=budget, forecast=forecast)
     if as_json:
         _print_json(result.to_dict())
         return
@@ -271,6 +274,15 @@ def _print_run(result: RunResult) -> None:
             out.print(Text(f"· {e.name}: {e.note}", style="dim"))
     for note in result.notes:
         out.print(Text(f"· {note}", style="dim"))
+    if result.forecast is not None:
+        for rung in result.forecast.rungs:
+            needs = "; ".join(
+                f"{n.target:.3g}: {_count(n.n)} [{_count(n.lo)}–{_count(n.hi)}]"
+                if n.reachable
+                else f"{n.target:.3g}: not reachable"
+                for n in rung.needs
+            )
+            out.print(f"forecast {rung.rung} (training examples for each target): {needs}")
     if result.advice is not None:
         out.print(result.advice)
     if result.outputs:

@@ -17,6 +17,9 @@ from mlplan.data.dataset import Dataset
 from mlplan.data.predictions import read_predictions
 from mlplan.data.split import Split
 from mlplan.evaluation import Evaluation, evaluate_predictions, evaluate_rung
+from mlplan.forecast import Forecast
+from mlplan.forecast import forecast as measure_data_needs
+from mlplan.forecast.report import write_forecast
 from mlplan.metrics import MetricPolicy, policy_from_section
 from mlplan.plan.load import PlanFile
 from mlplan.project import Project, git_sha
@@ -54,6 +57,7 @@ class RunResult:
     outputs: dict[str, str] = field(default_factory=dict)
     warnings: tuple[LeakageWarning, ...] = field(default=())
     advice: Advice | None = None
+    forecast: Forecast | None = None
 
     @property
     def best(self) -> Evaluation | None:
@@ -100,6 +104,7 @@ class RunResult:
             "notes": list(self.notes),
             "warnings": [asdict(w) for w in self.warnings],
             "advice": self.advice.to_dict() if self.advice else None,
+            "forecast": self.forecast.to_dict() if self.forecast else None,
         }
 
 
@@ -110,6 +115,7 @@ def run(
     on_progress: Callable[[str, int, int], None] | None = None,
     write_reports: bool = True,
     budget: str | float | None = None,
+    forecast: bool = False,
 ) -> RunResult:
     """Run the plan: load, split, ladder, evaluate, store and report.
 
@@ -126,6 +132,10 @@ def run(
         output folder.
     budget : str or float, optional
         Time budget for the ladder (``"10m"``); default: the plan's ``baselines.budget``.
+    forecast : bool, default False
+        Also measure learning curves of the two best rungs and forecast the data each
+        target needs (:func:`mlplan.forecast.forecast`), before the advice is judged,
+        so that the advice can use it.
 
     Returns
     -------
@@ -173,12 +183,18 @@ def run(
             warnings=ladder.warnings,
         )
         run_id = _store(project, result, predictions)
+        sizes = None
+        if forecast:
+            sizes = measure_data_needs(plan_file, n_jobs=n_jobs, on_progress=on_progress)
         advice = advise_run(project, run_id, dataset=dataset, split=split, leakage=result.warnings)
-    result = _with(result, run_id=run_id, advice=advice)
+    result = _with(result, run_id=run_id, advice=advice, forecast=sizes)
     if write_reports:
         from mlplan.report import write_reports as write
 
         outputs = write(result, plan_file.resolve(section.output))
+        if sizes is not None:
+            for path in write_forecast(sizes, plan_file):
+                outputs[path.suffix.lstrip(".") + "_forecast"] = path
         result = _with(result, outputs={k: str(v) for k, v in outputs.items()})
     return result
 

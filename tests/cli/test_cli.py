@@ -191,3 +191,18 @@ def test_the_installed_console_script_runs(project_dir: Path) -> None:
     )
     assert bad.returncode == 2
     assert bad.stderr.startswith("error: no plan file")
+
+
+def test_run_with_forecast_feeds_the_advice(cli, project_dir: Path) -> None:
+    """`run --forecast` measures learning curves before judging, and writes the chart."""
+    plan = project_dir / "mlplan.yaml"
+    plan.write_text(
+        plan.read_text().replace("baselines:\n", "baselines:\n  requirement: {f1: 0.95}\n")
+    )
+    result = cli("run", "-p", project_dir, "--forecast", "--json")
+    assert result.code == 0, result.err
+    payload = json.loads(result.out)
+    assert payload["forecast"]["rungs"][0]["rung"] == "linear"
+    adv014 = next(f for f in payload["advice"]["findings"] if f["code"] == "ADV014")
+    assert adv014["outcome"] in ("issue", "passed")  # judged, not "not applicable"
+    assert (project_dir / "mlplan-out" / "forecast.png").exists()
