@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
-from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from mlplan.data.columns import ColumnKind, profile_columns
 from mlplan.data.dataset import infer_task
@@ -17,6 +16,7 @@ from mlplan.errors import DataError, PlanError, closest
 from mlplan.metrics import policy_from_section
 from mlplan.plan.load import PLAN_FILENAME, parse_plan
 from mlplan.plan.schema import Archetype, Stage, Task
+from mlplan.report.templating import template_environment
 
 __all__ = ["DEFAULT_METRIC", "InitResult", "init"]
 
@@ -87,13 +87,7 @@ def init(
     chosen = metric or DEFAULT_METRIC[task]
     id = id or _unique_id_column(table.drop(columns=[target]))
     written = Path(os.path.relpath(Path(data).resolve(), out.parent.resolve()))
-    env = Environment(
-        loader=PackageLoader("mlplan", "plan/templates"),
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
+    env = template_environment("plan/templates")
     env.filters["q"] = lambda value: json.dumps(value, ensure_ascii=False)  # a YAML string
     text = env.get_template("mlplan.yaml.j2").render(
         name=name or Path(data).stem.replace("_", " ").capitalize(),

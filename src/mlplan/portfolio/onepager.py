@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment
+
+from mlplan.report.templating import template_environment
 
 if TYPE_CHECKING:
     from mlplan.portfolio.rank import PortfolioResult, RankedIdea
@@ -34,13 +36,7 @@ DRIVER_TITLES = {
 
 
 def _environment() -> Environment:
-    env = Environment(
-        loader=PackageLoader("mlplan", "portfolio/templates"),
-        autoescape=select_autoescape(["html", "html.j2"]),
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
+    env = template_environment("portfolio/templates")
     env.filters["num"] = _num
     env.filters["pct"] = _share
     env.filters["count"] = lambda v: "–" if v is None else f"{v:,.0f}"

@@ -7,9 +7,10 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment
 
 from mlplan.report.charts import ladder_chart
+from mlplan.report.templating import template_environment
 
 if TYPE_CHECKING:
     from mlplan.run import RunResult
@@ -18,13 +19,7 @@ __all__ = ["render_html", "render_markdown", "write_reports"]
 
 
 def _environment() -> Environment:
-    env = Environment(
-        loader=PackageLoader("mlplan", "report/templates"),
-        autoescape=select_autoescape(["html", "j2.html"]),
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
+    env = template_environment("report/templates")
     env.filters["num"] = _num
     return env
 
