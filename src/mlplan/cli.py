@@ -42,6 +42,7 @@ app = typer.Typer(
 # Piped output is read in logs and CI, where 80 columns squeeze the tables; a terminal
 # keeps its own width.
 _PIPE_WIDTH = 120
+_INTERRUPTED = 130
 out = Console(width=None if sys.stdout.isatty() else _PIPE_WIDTH, soft_wrap=True)
 err = Console(stderr=True, width=None if sys.stderr.isatty() else _PIPE_WIDTH, soft_wrap=True)
 _state = {"debug": False}
@@ -75,7 +76,7 @@ def main() -> None:
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
         err.print("interrupted; the store is unchanged")
-        sys.exit(130)
+        sys.exit(_INTERRUPTED)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
     except typer.Abort:
@@ -90,6 +91,8 @@ def main() -> None:
             raise
         err.print(f"[bold red]internal error:[/] {type(exc).__name__}: {exc} (rerun with --debug)")
         sys.exit(1)
+    if code == _INTERRUPTED:  # typer turns Ctrl-C into this exit code
+        err.print("interrupted; the store is unchanged")
     sys.exit(code if isinstance(code, int) else 0)
 
 
