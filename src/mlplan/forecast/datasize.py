@@ -157,6 +157,7 @@ def forecast(
                     n_have=len(split.train_ids),
                 )
             )
+        hint = _pretraining_hint(per_rung, chosen, dataset, len(split.train_ids), requirement)
         result = Forecast(
             project=section.project.name,
             metric=policy.name,
@@ -165,7 +166,7 @@ def forecast(
             requirement=requirement,
             cost_per_example=section.data.labelling_cost_per_example,
             rungs=tuple(per_rung),
-            notes=tuple(notes),
+            notes=(*notes, *([hint] if hint else [])),
         )
         if store:
             with project.store.transaction() as tx:
@@ -225,6 +226,39 @@ def _rung_forecast(
         ceiling_lo=float(fitted.ceiling.lo),
         ceiling_hi=float(fitted.ceiling.hi),
         needs=tuple(needs),
+    )
+
+
+#: "Short of data": the requirement needs more than this many times the labels held.
+SHORT_OF_DATA = 10.0
+
+
+def _pretraining_hint(
+    rungs: Sequence[RungForecast],
+    measured: Sequence[str],
+    dataset: Any,
+    n_train: int,
+    requirement: float | None,
+) -> str | None:
+    """Suggest a pre-trained rung's curve when labels are short for text or images."""
+
+    def judged(rung: RungForecast) -> list[TargetNeed]:
+        # The requirement when there is one, else the smallest improvement asked for.
+        wanted = [n for n in rung.needs if n.target == requirement]
+        return wanted or list(rung.needs[:1])
+
+    short = any(
+        not need.reachable or need.n > SHORT_OF_DATA * n_train
+        for rung in rungs
+        for need in judged(rung)
+    )
+    kinds = {c.kind.value for c in dataset.columns if c.is_feature}
+    perceptual = "text" in kinds or len(dataset.columns) > 256  # free text, or pixel columns
+    if not short or "pretrained" in measured or not perceptual:
+        return None
+    return (
+        "labels are short for this target: a model pre-trained on a larger similar dataset "
+        "often needs far fewer; measure its curve with 'mlplan forecast --rung pretrained'"
     )
 
 
