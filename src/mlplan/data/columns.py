@@ -12,6 +12,8 @@ import pandas as pd
 __all__ = ["ColumnKind", "ColumnProfile", "profile_columns"]
 
 _ID_NAME = re.compile(r"(^|_)(id|uuid|key|guid)$|^id_", re.IGNORECASE)
+#: Names that exports give a saved row index (R's rownames, pandas' index).
+_ROW_INDEX_NAME = re.compile(r"^(rownames|row_?names|index|unnamed: ?0|row_?(num|number)?)$", re.I)
 _TEXT_MIN_WORDS = 3.0
 _ID_UNIQUE_RATIO = 0.95
 
@@ -79,6 +81,9 @@ def _kind(
     unique_ratio = n_unique / n
     if _ID_NAME.search(name) and unique_ratio > 0.5:
         return ColumnKind.ID, f"name looks like an id, {unique_ratio:.0%} unique"
+    if _ROW_INDEX_NAME.match(name) and unique_ratio >= _ID_UNIQUE_RATIO:
+        # A saved row index can encode the order the data was sorted in (by the target).
+        return ColumnKind.ID, f"a saved row index, {unique_ratio:.0%} unique"
     if pd.api.types.is_bool_dtype(column):
         return ColumnKind.CATEGORICAL, "boolean"
     if pd.api.types.is_numeric_dtype(column):

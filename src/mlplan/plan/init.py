@@ -63,7 +63,8 @@ def init(
     subject_to : dict, optional
         Constraints such as ``{"precision": ">= 0.9"}``.
     path : str or Path, default "mlplan.yaml"
-        Where to write the plan (a folder gets ``mlplan.yaml`` inside it).
+        Where to write the plan; a folder (or any path not ending in ``.yaml``)
+        gets ``mlplan.yaml`` inside it.
     force : bool, default False
         Overwrite an existing plan.
 
@@ -75,8 +76,8 @@ def init(
         The data cannot be read or has no such target column.
     """
     out = Path(path)
-    if out.is_dir():
-        out = out / PLAN_FILENAME
+    if out.is_dir() or out.suffix.lower() not in (".yaml", ".yml"):
+        out = out / PLAN_FILENAME  # a folder, existing or to be made
     if out.exists() and not force:
         raise PlanError(f"{out} already exists; pass --force to overwrite it")
     table = read_table(data)
@@ -85,7 +86,9 @@ def init(
         raise DataError(f"--target: column '{target}' not found in {data}{hint}")
     task, reason = infer_task(table[target])
     chosen = metric or DEFAULT_METRIC[task]
-    id = id or _unique_id_column(table.drop(columns=[target]))
+    features = table.drop(columns=[target])
+    id = id or _unique_id_column(features)
+    ladder = _default_ladder(features)
     written = Path(os.path.relpath(Path(data).resolve(), out.parent.resolve()))
     env = template_environment("plan/templates")
     env.filters["q"] = lambda value: json.dumps(value, ensure_ascii=False)  # a YAML string
@@ -101,12 +104,19 @@ def init(
         positive=positive,
         metric=chosen,
         subject_to=subject_to or {},
+        ladder=ladder,
     )
     plan = parse_plan(text, source=str(out))  # never write a plan that would not load
     policy_from_section(plan.metric, task)  # unknown metric names fail here
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(text, encoding="utf-8")
     return InitResult(path=out, task=task, task_reason=reason, metric=chosen, id=id)
+
+
+def _default_ladder(features: pd.DataFrame) -> list[str]:
+    """Dummy, linear and gradient boosting; bag-of-words too when a column is free text."""
+    text = ColumnKind.TEXT in {p.kind for p in profile_columns(features)}
+    return ["dummy", "linear", *(["bag_of_words"] if text else []), "gradient_boosting"]
 
 
 def _unique_id_column(table: pd.DataFrame) -> str | None:
