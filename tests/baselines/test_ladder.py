@@ -140,6 +140,8 @@ def test_callable_rule_and_regression(prepare) -> None:
         scripted=[("per carat", lambda f: 4000 * f["carat"].to_numpy())],
         n_folds=3,
     )
-    assert result.rung("gradient_boosting").cv_mean > 0.9
+    # 800 rows, without the leaking rownames column (diamonds is sorted by price)
+    assert "rownames" not in dataset.features
+    assert result.rung("gradient_boosting").cv_mean > 0.85
     assert result.rung("per carat").cv_mean > 0.5
     assert np.isfinite(result.rung("linear").costs["fit_seconds"])
