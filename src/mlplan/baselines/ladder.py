@@ -30,6 +30,7 @@ from warnings import catch_warnings, simplefilter
 
 import numpy as np
 import pandas as pd
+from joblib import Parallel, delayed
 from scipy import stats
 from sklearn.base import BaseEstimator, clone
 from sklearn.exceptions import ConvergenceWarning
@@ -37,7 +38,6 @@ from sklearn.model_selection import train_test_split
 from sklearn.pipeline import FeatureUnion, Pipeline
 from threadpoolctl import threadpool_limits
 
-from mlplan._parallel import unordered
 from mlplan.baselines.budget import BudgetDecision, allocate, format_seconds, parse_budget
 from mlplan.baselines.costs import model_megabytes, peak_memory, per_thousand_ms
 from mlplan.baselines.leakage import LeakageWarning, check_leakage
@@ -469,15 +469,20 @@ def run_ladder(
 
     outputs: dict[tuple[str, int], _FoldOutcome | _FinalOutcome] = {}
     if jobs:
-        threads = len(train_pos) < PROCESS_ROWS
-        options = {"task": task, "n_classes": n_classes, "policy": policy, "balanced": balanced}
-        calls = [(arguments(r, k), options) for r, k in jobs]
+        workers = min(n_jobs, len(jobs))
+        backend = "threading" if len(train_pos) < PROCESS_ROWS else "loky"
+        runner = Parallel(n_jobs=workers, backend=backend, return_as="generator_unordered")
+        calls = (
+            delayed(_job)(
+                *arguments(r, k), task=task, n_classes=n_classes, policy=policy, balanced=balanced
+            )
+            for r, k in jobs
+        )
         # Warning filters are process-wide: one filter around all the threads (and
         # one inside each job, for worker processes) keeps ConvergenceWarning in.
         with catch_warnings():
             simplefilter("ignore", ConvergenceWarning)
-            finished = unordered(_job, calls, n_jobs, threads=threads)
-            for done, (name, k, result) in enumerate(finished, 1):
+            for done, (name, k, result) in enumerate(runner(calls), 1):
                 outputs[name, k] = result
                 if on_progress is not None:
                     label = f"{name} fold {k + 1}/{len(folds)}" if k >= 0 else f"{name} final fit"

@@ -7,10 +7,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from joblib import Parallel, delayed
 from sklearn.model_selection import train_test_split
 from threadpoolctl import threadpool_limits
 
-from mlplan._parallel import unordered
 from mlplan.baselines.ladder import predict
 from mlplan.baselines.rungs import build_estimator
 from mlplan.data.dataset import Dataset
@@ -118,8 +118,8 @@ def learning_curves(
         return rung, n, np.nan if result.value is None else float(result.value), seconds
 
     found: dict[str, list[tuple[int, float, float]]] = {rung: [] for rung in rungs}
-    finished = unordered(job, [(j, {}) for j in jobs], n_jobs)
-    for done, (rung, n, score, seconds) in enumerate(finished, 1):
+    runner = Parallel(n_jobs=n_jobs, return_as="generator_unordered")
+    for done, (rung, n, score, seconds) in enumerate(runner(delayed(job)(*j) for j in jobs), 1):
         found[rung].append((n, score, seconds))
         if on_progress is not None:
             on_progress(f"{rung} n={n}", done, len(jobs))
