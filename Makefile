@@ -29,8 +29,12 @@ test: $(VENV)/.test
 	$(BIN)/python -m pytest -q -m "not slow" -p no:cacheprovider
 
 bench: $(VENV)/.test
+	$(BIN)/python -m pip install -q -e ".[test,dev,bench]"
 	$(BIN)/python -m pytest -q -m slow -p no:cacheprovider
-	for script in benchmarks/bench_*.py; do $(BIN)/python $$script; done
+	$(BIN)/python benchmarks/bench_metrics.py
+	$(BIN)/python benchmarks/bench_gate.py
+	$(BIN)/python benchmarks/bench_forecast.py --from-cache
+	$(BIN)/python benchmarks/bench_ladder.py
 
 lint: $(VENV)/.test
 	$(BIN)/ruff check src tests benchmarks examples
