@@ -194,3 +194,29 @@ def test_the_example_portfolio_ranks(tmp_path: Path) -> None:
         "human_in_the_loop",
         "software_2_0",
     }
+
+
+def test_a_linked_project_that_has_not_run_leaves_accuracy_unknown(tmp_path: Path) -> None:
+    """No judged baseline and no run: the accuracy score spans 1–5 and the page says why."""
+    flights = EXAMPLE.parents[1] / "flights" / "mlplan.yaml"
+    (tmp_path / "flights").mkdir()
+    (tmp_path / "flights" / "mlplan.yaml").write_text(flights.read_text())
+    (tmp_path / "portfolio").mkdir()
+    text = EXAMPLE.read_text()
+    judged = "        baseline: [0.2, 0.4]"
+    assert judged in text
+    ideas = tmp_path / "portfolio" / "ideas.yaml"
+    ideas.write_text("\n".join(line for line in text.splitlines() if not line.startswith(judged)))
+
+    result = portfolio(ideas, n_draws=2000, write=True)
+
+    idea = next(i for i in result.ideas if i.name == "Inbound air-freight delay warning")
+    accuracy = next(d for d in idea.drivers if d.name == "accuracy")
+    assert accuracy.source == "judged"
+    assert accuracy.lo < 1.5 and accuracy.hi > 4.5
+    assert any("no baseline accuracy yet" in note for note in idea.notes)
+    assert any("has no store yet" in note for note in idea.notes)
+    page = next(Path(p) for k, p in result.outputs.items() if k.endswith(".md") and "air" in k)
+    assert (
+        "Cost model: unknown until a baseline accuracy is judged or measured." in page.read_text()
+    )

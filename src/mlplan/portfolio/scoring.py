@@ -16,7 +16,8 @@ accuracy requirement
     linked project the baseline is the measured best model (its interval is the
     range) and the target the plan's requirement; a stored forecast replaces the
     factor by ``forecast examples / training examples``, and an unreachable
-    forecast scores 1.
+    forecast scores 1. With no baseline at all (a linked project that has not
+    run yet and no judged one) the score is unknown: drawn uniformly from 1–5.
 problem difficulty
     The judged ``score``.
 
@@ -153,7 +154,11 @@ class IdeaModel:
         out["difficulty"] = np.asarray(values["difficulty.score"], dtype=float)
 
         exponent = self.idea.feasibility.accuracy.exponent or s.cost.exponent
-        if "forecast.log_n" in values:
+        if "accuracy.score" in values:
+            # no baseline to model the cost from: the score itself is the uncertainty
+            factor = np.full_like(values["accuracy.score"], np.nan)
+            examples = np.full_like(factor, np.nan)
+        elif "forecast.log_n" in values:
             examples = np.asarray(10.0 ** values["forecast.log_n"], dtype=float)
             factor = np.maximum(examples / values["examples"], 1.0)
         elif "forecast.unreachable" in values:
@@ -168,7 +173,11 @@ class IdeaModel:
             )
         out["factor"] = np.asarray(factor, dtype=float)
         out["examples"] = np.asarray(examples, dtype=float)
-        out["accuracy"] = factor_score(factor, s.cost.max_factor)
+        out["accuracy"] = (
+            np.asarray(values["accuracy.score"], dtype=float)
+            if "accuracy.score" in values
+            else factor_score(factor, s.cost.max_factor)
+        )
         if self.sources["data"] == "measured":
             available = values["available"]
             out["data"] = data_score(examples, available, s.cost.max_data_ratio)
@@ -250,6 +259,13 @@ def build_model(idea: Idea, settings: Settings, measured: Measured | None = None
             ranges["available"] = Range(low=measured.n_available, high=measured.n_available)
             sources["data"] = "measured"
         notes.extend(measured.notes)
+    if "baseline" not in ranges:
+        ranges["accuracy.score"] = Range(low=1.0, high=5.0)
+        sources["accuracy"] = "judged"
+        notes.append(
+            "no baseline accuracy yet (none judged, and the linked project has not "
+            "measured one): the accuracy score is drawn from the whole 1–5 range"
+        )
     return IdeaModel(
         idea=idea,
         settings=settings,
@@ -284,6 +300,8 @@ def describe(model: IdeaModel, name: str, central: Mapping[str, Array]) -> str:
                 f"{m.n_available:,} (measured; {s.cost.max_data_ratio:g}× short scores 1)"
             )
         return f"judged {_range(r['data.score'])} of 5"
+    if "accuracy.score" in r:
+        return "unknown until a baseline is judged or measured: drawn uniformly from 1–5"
     factor = float(central["factor"][0])
     if "forecast.unreachable" in r:
         return "the stored forecast says the target is not reachable (measured): scores 1"
