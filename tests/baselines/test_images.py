@@ -9,6 +9,8 @@ import pandas as pd
 import pytest
 from PIL import Image
 
+from mlplan.baselines import default_rungs
+from mlplan.data.columns import profile_columns
 from mlplan.data.images import image_shape, read_idx, read_image_folder
 from mlplan.errors import DataError
 
@@ -50,3 +52,11 @@ def test_bad_idx_file_is_refused(tmp_path: Path) -> None:
     (tmp_path / "x-labels-idx1-ubyte").write_bytes(b"\x00\x00\x08\x01\x00\x00\x00\x00")
     with pytest.raises(DataError, match="bad magic number"):
         read_idx(fake)
+
+
+def test_a_new_plan_on_pixels_proposes_the_neural_net_not_boosting(
+    fashion: pd.DataFrame,
+) -> None:
+    """Image pixels get dummy, linear and the basic neural net; tables get boosting."""
+    kinds = {c.name: c.kind for c in profile_columns(fashion.drop(columns="label"))}
+    assert default_rungs(kinds) == ["dummy", "linear", "neural_net"]

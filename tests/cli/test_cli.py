@@ -37,6 +37,7 @@ def test_init_writes_a_plan_and_says_what_it_inferred(cli, project_dir: Path) ->
     text = (target / "mlplan.yaml").read_text()
     assert "optimise: recall" in text and 'precision: ">= 0.4"' in text
     assert text.count("#") > 10  # commented for a human reader
+    assert "ladder: [dummy, linear, gradient_boosting]" in text
     again = cli(
         "init", "--data", project_dir / "flights.parquet", "--target", "late", "--path", target
     )

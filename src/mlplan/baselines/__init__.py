@@ -7,7 +7,8 @@
 - :func:`declared_evaluations` -- the plan's requirement, published and human
   baselines as evaluations with ``source="declared"``;
 - :func:`parse_rule` -- the safe rule language of scripted baselines;
-- :func:`parse_budget` -- ``"10m"`` → seconds.
+- :func:`parse_budget` -- ``"10m"`` → seconds;
+- :func:`default_rungs` -- the trained rungs a new plan proposes for its columns.
 """
 
 from mlplan.baselines.budget import BudgetDecision, parse_budget
@@ -24,7 +25,7 @@ from mlplan.baselines.ladder import (
 )
 from mlplan.baselines.leakage import LEAKAGE_CODES, LeakageWarning, check_leakage
 from mlplan.baselines.rules import Rule, parse_rule
-from mlplan.baselines.rungs import RUNGS, RungSpec, build_estimator, rung_spec
+from mlplan.baselines.rungs import RUNGS, RungSpec, build_estimator, default_rungs, rung_spec
 
 __all__ = [
     "LEAKAGE_CODES",
@@ -41,6 +42,7 @@ __all__ = [
     "build_estimator",
     "check_leakage",
     "declared_evaluations",
+    "default_rungs",
     "fold_interval",
     "parse_budget",
     "parse_rule",

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-import numpy as np
 from sklearn.base import BaseEstimator
 from sklearn.compose import ColumnTransformer
 from sklearn.ensemble import (
@@ -13,10 +12,12 @@ from sklearn.ensemble import (
     HistGradientBoostingClassifier,
     HistGradientBoostingRegressor,
 )
-from sklearn.pipeline import Pipeline
-from sklearn.preprocessing import FunctionTransformer, OrdinalEncoder
+from sklearn.pipeline import Pipeline, make_pipeline
+from sklearn.preprocessing import FunctionTransformer
 
-from mlplan.baselines.preprocess import _as_text, _date_parts, tabular_preprocessor
+from mlplan.baselines.binning import QuantileBins
+from mlplan.baselines.levels import LevelCodes
+from mlplan.baselines.preprocess import _date_parts, tabular_preprocessor
 from mlplan.data.columns import ColumnKind
 from mlplan.plan.schema import Task
 
@@ -26,7 +27,8 @@ _MAX_CATEGORIES = 250  # below HistGradientBoosting's 255 bins
 
 
 def tree_preprocessor(kinds: Mapping[str, ColumnKind]) -> tuple[ColumnTransformer, int]:
-    """Categoricals as ordinal codes first (NaN for missing/unseen), then numbers, then dates.
+    """Categoricals as level codes first (rare and unseen levels share one), then numbers
+    and date parts as quantile-bin indices (see :mod:`mlplan.baselines.binning`).
 
     Returns the transformer and the number of leading categorical columns, which
     :class:`~sklearn.ensemble.HistGradientBoostingClassifier` treats natively.
@@ -36,24 +38,13 @@ def tree_preprocessor(kinds: Mapping[str, ColumnKind]) -> tuple[ColumnTransforme
     dates = [n for n, k in kinds.items() if k == ColumnKind.DATETIME]
     parts: list[tuple[str, object, list[str]]] = []
     if categorical:
-        encoder = OrdinalEncoder(
-            handle_unknown="use_encoded_value",
-            unknown_value=np.nan,
-            encoded_missing_value=np.nan,
-            max_categories=_MAX_CATEGORIES,
-            dtype=np.float64,
-        )
-        parts.append(
-            (
-                "categorical",
-                Pipeline([("as_text", FunctionTransformer(_as_text)), ("codes", encoder)]),
-                categorical,
-            )
-        )
+        parts.append(("categorical", LevelCodes(max_levels=_MAX_CATEGORIES), categorical))
     if numeric:
-        parts.append(("numeric", "passthrough", numeric))
+        parts.append(("numeric", QuantileBins(), numeric))
     if dates:
-        parts.append(("datetime", FunctionTransformer(_date_parts), dates))
+        parts.append(
+            ("datetime", make_pipeline(FunctionTransformer(_date_parts), QuantileBins()), dates)
+        )
     if not parts:
         parts.append(("nothing", "drop", []))
     return ColumnTransformer(parts, remainder="drop", sparse_threshold=0.0), len(categorical)

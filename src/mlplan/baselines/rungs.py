@@ -21,7 +21,7 @@ from mlplan.data.images import image_shape
 from mlplan.errors import PlanError, closest
 from mlplan.plan.schema import Task
 
-__all__ = ["RUNGS", "RungSpec", "build_estimator", "rung_spec"]
+__all__ = ["RUNGS", "RungSpec", "build_estimator", "default_rungs", "rung_spec"]
 
 Builder = Callable[[Task, Mapping[str, ColumnKind], bool], BaseEstimator]
 Applies = Callable[[Task, Mapping[str, ColumnKind]], str | None]
@@ -75,7 +75,11 @@ def _dummy(task: Task, kinds: Mapping[str, ColumnKind], balanced: bool) -> BaseE
 def _linear_model(task: Task, balanced: bool, c: float = 1.0) -> BaseEstimator:
     if task == "regression":
         return Ridge(alpha=1.0 / c)
-    return LogisticRegression(C=c, max_iter=2000, class_weight="balanced" if balanced else None)
+    # tol 1e-3 instead of 1e-4: on Fashion-MNIST pixels a third of the iterations
+    # (6.1 s -> 2.0 s) for 0.002 less balanced accuracy
+    return LogisticRegression(
+        C=c, tol=1e-3, max_iter=2000, class_weight="balanced" if balanced else None
+    )
 
 
 def _linear(task: Task, kinds: Mapping[str, ColumnKind], balanced: bool) -> BaseEstimator:
@@ -137,7 +141,7 @@ def _neural_description() -> str:
         else ("an MLP on pixels for images (install the 'torch' extra for a CNN)")
     )
     return (
-        "an MLP (128-64, early stopping; cross-validated on <= 20,000 rows) on prepared "
+        "an MLP (128-64, early stopping, <= 20,000 rows) on prepared "
         f"tabular and text features; {cnn}"
     )
 
@@ -166,7 +170,7 @@ RUNGS: dict[str, RungSpec] = {
             name="neural_net",
             description=_neural_description(),
             build=neural_net,
-            cv_max_rows=20_000,
+            max_rows=20_000,
             growth=1.0,
         ),
         RungSpec(
@@ -206,6 +210,25 @@ def rung_spec(name: str) -> RungSpec:
             f"baselines.ladder: unknown rung '{name}'{closest(name, RUNGS)}; "
             f"available: {', '.join(RUNGS)}"
         ) from None
+
+
+def default_rungs(kinds: Mapping[str, ColumnKind]) -> list[str]:
+    """The trained rungs a new plan proposes for these feature columns.
+
+    Dummy and linear always; bag-of-words when a column is free text; gradient
+    boosting for tables; the basic neural net (a CNN) for image pixels, where
+    boosting does not apply. The slower rungs (``neural_net`` on tables,
+    ``extra_trees``, ``pretrained``) are there to add by name.
+
+    Examples
+    --------
+    >>> default_rungs({"age": ColumnKind.NUMERIC, "note": ColumnKind.TEXT})
+    ['dummy', 'linear', 'bag_of_words', 'gradient_boosting']
+    """
+    if is_image_kinds(kinds):
+        return ["dummy", "linear", "neural_net"]
+    text = ["bag_of_words"] if _text_columns(kinds) else []
+    return ["dummy", "linear", *text, "gradient_boosting"]
 
 
 def build_estimator(

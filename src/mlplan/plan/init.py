@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from mlplan.baselines.rungs import default_rungs
 from mlplan.data.columns import ColumnKind, profile_columns
 from mlplan.data.dataset import infer_task
 from mlplan.data.load import read_table
@@ -88,7 +89,7 @@ def init(
     chosen = metric or DEFAULT_METRIC[task]
     features = table.drop(columns=[target])
     id = id or _unique_id_column(features)
-    ladder = _default_ladder(features)
+    ladder = default_rungs({p.name: p.kind for p in profile_columns(features)})
     written = Path(os.path.relpath(Path(data).resolve(), out.parent.resolve()))
     env = template_environment("plan/templates")
     env.filters["q"] = lambda value: json.dumps(value, ensure_ascii=False)  # a YAML string
@@ -111,12 +112,6 @@ def init(
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(text, encoding="utf-8")
     return InitResult(path=out, task=task, task_reason=reason, metric=chosen, id=id)
-
-
-def _default_ladder(features: pd.DataFrame) -> list[str]:
-    """Dummy, linear and gradient boosting; bag-of-words too when a column is free text."""
-    text = ColumnKind.TEXT in {p.kind for p in profile_columns(features)}
-    return ["dummy", "linear", *(["bag_of_words"] if text else []), "gradient_boosting"]
 
 
 def _unique_id_column(table: pd.DataFrame) -> str | None:
