@@ -106,3 +106,35 @@ def test_embeddings_run_in_a_child_and_are_cached(
     again, cached = embed_dataset(dataset)
     assert cached.computed == 0 and cached.cached == 1
     assert np.allclose(again.to_numpy(), vectors.to_numpy())
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(
+    importlib.util.find_spec("efficientnet_lite_pytorch") is None, reason="pretrained extra missing"
+)
+def test_images_get_an_efficientnet_probe_that_beats_the_prior(
+    fashion: pd.DataFrame, prepare, tmp_path: Path, monkeypatch
+) -> None:
+    """EfficientNet-Lite0 features of 120 Fashion-MNIST images: 1,280 columns, a probe that learns."""
+    monkeypatch.setenv("MLPLAN_CACHE", str(tmp_path))
+    dataset, split, policy = prepare(fashion.head(120), "label", metric="accuracy", task="multiclass")
+    result = run_ladder(
+        dataset, split, policy, rungs=["dummy", "pretrained"], n_folds=2, leakage=False
+    )
+    probe = result.rung("pretrained")
+    assert probe.cv_mean is not None and probe.cv_mean > result.rung("dummy").cv_mean + 0.2
+    assert any("efficientnet-lite0" in note for note in result.notes)
+
+
+def test_jobs_run_where_they_are_fastest() -> None:
+    """Short fits on a small table: one thread; large or slow ones: threads; text: processes."""
+    from mlplan.baselines.ladder import _backend, _resolve
+
+    table = {"x": ColumnKind.NUMERIC, "c": ColumnKind.CATEGORICAL}
+    text = {**table, "review": ColumnKind.TEXT}
+    short = _resolve(["dummy", "linear", "gradient_boosting"])
+    assert _backend(short, table, 5_000, 2) == ("sequential", 1)
+    assert _backend(short, table, 80_000, 2) == ("threading", 2)
+    assert _backend(_resolve(["dummy", "neural_net"]), table, 5_000, 2) == ("threading", 2)
+    assert _backend(_resolve(["dummy", "bag_of_words"]), text, 4_000, 2) == ("loky", 2)
+    assert _backend(short, text, 4_000, 2) == ("sequential", 1)  # nothing reads the text

@@ -62,7 +62,7 @@ def gradient_boosting(task: Task, kinds: Mapping[str, ColumnKind], balanced: boo
         "learning_rate": 0.1,
         "early_stopping": True,
         "validation_fraction": 0.1,
-        "n_iter_no_change": 15,
+        "n_iter_no_change": 10,
         "random_state": 0,
         "categorical_features": mask,
     }

@@ -23,8 +23,6 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 from sklearn.metrics import balanced_accuracy_score, r2_score, roc_auc_score
-from sklearn.model_selection import KFold, StratifiedKFold
-from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
 
 from mlplan.data.columns import ColumnKind
 from mlplan.data.dataset import Dataset
@@ -46,6 +44,7 @@ LEAKAGE_CODES = (
 SINGLE_FEATURE_LIMITS = {"binary": 0.97, "multiclass": 0.95, "regression": 0.95}
 _SAMPLE = 5000
 _MAX_COLUMNS = 100
+_BINS = 64
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -173,34 +172,13 @@ def _single_feature(dataset: Dataset, train_pos: np.ndarray) -> list[LeakageWarn
         if c.kind in (ColumnKind.NUMERIC, ColumnKind.CATEGORICAL, ColumnKind.DATETIME)
     ][:_MAX_COLUMNS]
     task = dataset.task
-    if task == "regression":
-        splitter: KFold = KFold(3, shuffle=True, random_state=0)
-    elif np.bincount(y).min() >= 3:
-        splitter = StratifiedKFold(3, shuffle=True, random_state=0)
-    else:
+    if task != "regression" and np.bincount(y).min() < 3:
         return []
-    scores: dict[str, float] = {}
-    for name in candidates:
-        x = _as_number(dataset.frame[name].iloc[pos])
-        oof = np.zeros(len(pos)) if task != "multiclass" else np.zeros(len(pos), dtype=np.int64)
-        for fit, val in splitter.split(x, y):
-            tree = (
-                DecisionTreeRegressor(max_depth=4, random_state=0)
-                if task == "regression"
-                else DecisionTreeClassifier(max_depth=4, random_state=0)
-            )
-            tree.fit(x[fit], y[fit])
-            if task == "binary":
-                proba = tree.predict_proba(x[val])
-                oof[val] = proba[:, -1] if tree.n_classes_ == 2 else 0.0
-            else:
-                oof[val] = tree.predict(x[val])
-        if task == "binary":
-            scores[name] = float(roc_auc_score(y, oof)) if len(np.unique(y)) == 2 else 0.5
-        elif task == "multiclass":
-            scores[name] = float(balanced_accuracy_score(y, oof))
-        else:
-            scores[name] = float(r2_score(y, oof))
+    fold = rng.permutation(len(pos)) % 3
+    scores = {
+        name: _binned_score(_bins(_as_number(dataset.frame[name].iloc[pos])), y, fold, task)
+        for name in candidates
+    }
     if not scores:
         return []
     metric = {"binary": "ROC AUC", "multiclass": "balanced accuracy", "regression": "R²"}[task]
@@ -217,9 +195,9 @@ def _single_feature(dataset: Dataset, train_pos: np.ndarray) -> list[LeakageWarn
                 code="single_feature",
                 column=name,
                 evidence=(
-                    f"this column alone reaches {metric} {score:.3f} (depth-4 tree, 3-fold CV on "
-                    f"{len(pos)} training rows; limit {limit}){next_best}: is it known before "
-                    "the prediction is made?"
+                    f"this column alone reaches {metric} {score:.3f} (the mean target of each of "
+                    f"its values or {_BINS} quantile bins, 3-fold CV on {len(pos)} training rows; "
+                    f"limit {limit}){next_best}: is it known before the prediction is made?"
                 ),
                 severity="critical" if score >= (1 + limit) / 2 else "warning",
             )
@@ -241,6 +219,48 @@ def _as_number(column: pd.Series) -> np.ndarray:
             values[values < 0] = np.nan
     values = np.where(np.isfinite(values), values, -1e18)
     return values.reshape(-1, 1)
+
+
+def _bins(x: np.ndarray) -> np.ndarray:
+    """Codes of a column: its values when few, else one of :data:`_BINS` quantile bins."""
+    values = x.ravel()
+    distinct, codes = np.unique(values, return_inverse=True)
+    if len(distinct) <= _BINS:
+        return codes
+    edges = np.unique(np.quantile(values, np.linspace(0, 1, _BINS + 1)[1:-1]))
+    return np.searchsorted(edges, values, side="right")
+
+
+def _binned_score(codes: np.ndarray, y: np.ndarray, fold: np.ndarray, task: str) -> float:
+    """Out-of-fold score of predicting ``y`` by the mean target of each code.
+
+    Each fold's rows get the target mean (class frequencies) of their code in the
+    other folds, shrunk towards the overall mean by one pseudo-row; a code not
+    seen there gets the overall mean. Scored by ROC AUC (binary), balanced
+    accuracy (multi-class) or R² (regression).
+    """
+    n_codes = int(codes.max()) + 1
+    if task == "multiclass":
+        k = int(y.max()) + 1
+        prior = np.bincount(y, minlength=k) / len(y)
+        guess = np.zeros(len(y), dtype=np.int64)
+        for f in range(3):
+            fit = fold != f
+            counts = np.bincount(codes[fit] * k + y[fit], minlength=n_codes * k)
+            table = counts.reshape(n_codes, k) + prior  # one pseudo-row of the prior
+            guess[~fit] = table[codes[~fit]].argmax(axis=1)
+        return float(balanced_accuracy_score(y, guess))
+    target = y.astype(float)
+    mean = float(target.mean())
+    estimate = np.zeros(len(y))
+    for f in range(3):
+        fit = fold != f
+        sums = np.bincount(codes[fit], weights=target[fit], minlength=n_codes)
+        counts = np.bincount(codes[fit], minlength=n_codes)
+        estimate[~fit] = ((sums + mean) / (counts + 1.0))[codes[~fit]]
+    if task == "binary":
+        return float(roc_auc_score(y, estimate)) if len(np.unique(y)) == 2 else 0.5
+    return float(r2_score(target, estimate))
 
 
 def _time_order(

@@ -94,18 +94,22 @@ class EmbeddingCost:
         Embedding blocks read from the cache.
     computed : int
         Embedding blocks computed.
+    models : tuple of str
+        The embedding models used (:data:`TEXT_MODEL`, :data:`IMAGE_MODEL`).
     """
 
     seconds: float = 0.0
     peak_mb: float = 0.0
     cached: int = 0
     computed: int = 0
+    models: tuple[str, ...] = ()
 
     def __str__(self) -> str:
+        which = f"pre-trained {', '.join(self.models) or 'model'} embeddings"
         if not self.computed:
-            return f"pre-trained embeddings read from the cache ({cache_dir()})"
+            return f"{which} read from the cache ({cache_dir()})"
         return (
-            f"pre-trained embeddings computed in a child process: {self.seconds:.0f} s, "
+            f"{which} computed in a child process: {self.seconds:.0f} s, "
             f"peak {self.peak_mb:.0f} MB (not counted in the ladder's own memory); cached "
             "for the next run"
         )
@@ -119,6 +123,7 @@ def embed_dataset(dataset: Dataset) -> tuple[pd.DataFrame, EmbeddingCost]:
     kinds = {c.name: c.kind for c in dataset.columns if c.is_feature}
     blocks: list[pd.DataFrame] = []
     costs: list[tuple[float, float] | None] = []
+    models: list[str] = []
     shape = image_shape(list(kinds))
     if shape is not None:
         pixels = dataset.frame[image_columns(shape)].to_numpy(dtype=np.uint8)
@@ -126,6 +131,7 @@ def embed_dataset(dataset: Dataset) -> tuple[pd.DataFrame, EmbeddingCost]:
             IMAGE_MODEL, pixels.tobytes() + repr(shape).encode(), "image", pixels, shape
         )
         costs.append(cost)
+        models.append(IMAGE_MODEL)
         blocks.append(_frame(vectors, "img", dataset.frame.index))
     for name, kind in kinds.items():
         if kind != ColumnKind.TEXT:
@@ -134,6 +140,7 @@ def embed_dataset(dataset: Dataset) -> tuple[pd.DataFrame, EmbeddingCost]:
         content = "\x1f".join(texts).encode()
         vectors, cost = _cached(TEXT_MODEL, content, "text", texts, None)
         costs.append(cost)
+        models.append(TEXT_MODEL)
         blocks.append(_frame(vectors, f"{name}", dataset.frame.index))
     done = [c for c in costs if c is not None]
     summary = EmbeddingCost(
@@ -141,6 +148,7 @@ def embed_dataset(dataset: Dataset) -> tuple[pd.DataFrame, EmbeddingCost]:
         peak_mb=max((c[1] for c in done), default=0.0),
         cached=len(costs) - len(done),
         computed=len(done),
+        models=tuple(dict.fromkeys(models)),
     )
     return pd.concat(blocks, axis=1), summary
 
