@@ -75,6 +75,15 @@ def test_budget_decisions_know_the_row_caps() -> None:
     assert uncapped[0].estimate_seconds > 3 * trees.estimate_seconds
 
 
+def test_a_fixed_overhead_per_fit_is_not_scaled_with_rows() -> None:
+    """0.9 s of a 1 s pilot that do not grow with rows: 5,000 rows cost 1.9 s a fit, not 10."""
+    common = {"budget": 600, "spent": 0, "n_rows": 5_000, "n_folds": 4, "n_jobs": 1}
+    (plain,) = allocate(**common, pilots={"linear": (1.0, 500, 1.0)}, order=["linear"])
+    (split,) = allocate(**common, pilots={"linear": (1.0, 500, 1.0, 0.9)}, order=["linear"])
+    assert plain.estimate_seconds == pytest.approx(4 * 7.5 + 10.0, rel=0.01)
+    assert split.estimate_seconds == pytest.approx(4 * (0.9 + 0.1 * 7.5) + 1.9, rel=0.01)
+
+
 def test_balanced_mlp_and_dense_features() -> None:
     """The balanced MLP weighs classes equally; tabular MLP input is dense (fast)."""
     kinds = {"a": ColumnKind.NUMERIC, "b": ColumnKind.CATEGORICAL}
@@ -117,7 +126,9 @@ def test_images_get_an_efficientnet_probe_that_beats_the_prior(
 ) -> None:
     """EfficientNet-Lite0 features of 120 Fashion-MNIST images: 1,280 columns, a probe that learns."""
     monkeypatch.setenv("MLPLAN_CACHE", str(tmp_path))
-    dataset, split, policy = prepare(fashion.head(120), "label", metric="accuracy", task="multiclass")
+    dataset, split, policy = prepare(
+        fashion.head(120), "label", metric="accuracy", task="multiclass"
+    )
     result = run_ladder(
         dataset, split, policy, rungs=["dummy", "pretrained"], n_folds=2, leakage=False
     )

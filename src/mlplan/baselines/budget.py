@@ -1,9 +1,11 @@
 """The ladder's time budget: estimate each rung's cost, then sample it down or skip it.
 
-Each trained rung is timed once on a small pilot sample (fit + predict); its
-cost on ``n`` rows is extrapolated as ``t_pilot × (n / n_pilot) ** growth``
-(``growth`` per rung: 1 for most, more for rungs whose cost grows faster), times
-the number of fits (folds + the final fit) and divided by the parallel jobs.
+Each trained rung is timed on two small pilot samples (fit + predict, after a
+warm-up fit that pays the first-call costs); from them, a fit on ``n`` rows costs
+``fixed + (t_pilot - fixed) × (n / n_pilot) ** growth``, where ``fixed`` is the
+per-fit overhead that does not grow with rows (``growth`` per rung: 1 for most,
+more for rungs whose cost grows faster), times the number of fits (folds + the
+final fit) and divided by the parallel jobs.
 Rungs are then given the budget cheapest first: one that fits runs on all rows,
 one that does not runs on as many rows as its share allows, and one whose share
 would leave fewer than :data:`MIN_ROWS` rows is skipped.  Every decision is kept
@@ -101,7 +103,7 @@ def allocate(
     n_rows: int,
     n_folds: int,
     n_jobs: int,
-    pilots: Mapping[str, tuple[float, int, float]],
+    pilots: Mapping[str, tuple[float, int, float] | tuple[float, int, float, float]],
     order: Sequence[str],
     caps: Mapping[str, tuple[int | None, int | None]] | None = None,
 ) -> tuple[BudgetDecision, ...]:
@@ -114,7 +116,8 @@ def allocate(
     n_rows, n_folds, n_jobs
         Training rows, cross-validation folds, parallel jobs.
     pilots
-        Rung → (pilot seconds, pilot rows, growth exponent).
+        Rung → (pilot seconds, pilot rows, growth exponent) or (…, fixed seconds):
+        the part of each fit's time that does not grow with rows (default 0).
     order
         The rungs in the order to report them.
     caps
@@ -136,13 +139,16 @@ def allocate(
         return final, min(final, cv_cap) if cv_cap else final
 
     def work(rung: str, rows: float) -> float:
-        seconds, pilot_rows, growth = pilots[rung]
+        seconds, pilot_rows, growth, *rest = pilots[rung]
+        fixed = min(rest[0], seconds) if rest else 0.0
         final, cv_cap = limits(rung)
+
+        def fit(n: float) -> float:
+            return fixed + (seconds - fixed) * max(n / max(pilot_rows, 1), 1.0) ** growth
+
         fit_rows = min(rows, final)
         fold_rows = min(fit_rows * (n_folds - 1) / n_folds, cv_cap)
-        per_fit = seconds * max(fit_rows / max(pilot_rows, 1), 1.0) ** growth
-        fold = seconds * max(fold_rows / max(pilot_rows, 1), 1.0) ** growth
-        return (n_folds * fold + per_fit) / parallel
+        return (n_folds * fit(fold_rows) + fit(fit_rows)) / parallel
 
     def gets(rung: str) -> str:
         final, cv_cap = limits(rung)
