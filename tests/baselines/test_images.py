@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib.util
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -60,3 +62,18 @@ def test_a_new_plan_on_pixels_proposes_the_neural_net_not_boosting(
     """Image pixels get dummy, linear and the basic neural net; tables get boosting."""
     kinds = {c.name: c.kind for c in profile_columns(fashion.drop(columns="label"))}
     assert default_rungs(kinds) == ["dummy", "linear", "neural_net"]
+
+
+@pytest.mark.skipif(
+    importlib.util.find_spec("torch") is None, reason="the torch extra is not installed"
+)
+def test_the_cnn_is_reproducible_when_fits_run_in_parallel_threads(fashion: pd.DataFrame) -> None:
+    """The ladder fits in threads; each CNN still starts from the weights its seed gives."""
+    from mlplan.baselines.neural import SmallCNN
+
+    X, y = fashion.drop(columns="label").head(120), fashion["label"].head(120).to_numpy()
+    alone = SmallCNN(epochs=1).fit(X, y).predict_proba(X)
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        fits = list(pool.map(lambda seed: SmallCNN(epochs=1, random_state=seed).fit(X, y), [0, 1]))
+    np.testing.assert_array_equal(fits[0].predict_proba(X), alone)
+    assert not np.array_equal(fits[1].predict_proba(X), alone)

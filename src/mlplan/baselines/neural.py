@@ -7,6 +7,7 @@ get the MLP on pixels, and the rung says so in its description.
 from __future__ import annotations
 
 import importlib.util
+import threading
 from collections.abc import Mapping
 from typing import Any
 
@@ -29,6 +30,7 @@ from mlplan.plan.schema import Task
 __all__ = ["BalancedMLPClassifier", "SmallCNN", "neural_net", "torch_available"]
 
 _STEPS = 800
+_GLOBAL_RNG = threading.Lock()
 
 
 def torch_available() -> bool:
@@ -166,11 +168,14 @@ class SmallCNN(ClassifierMixin, BaseEstimator):
         import torch
 
         torch.set_num_threads(1)
-        torch.manual_seed(self.random_state)
         self.classes_ = unique_labels(y)
         codes = torch.from_numpy(np.searchsorted(self.classes_, np.asarray(y)).astype(np.int64))
         inputs = self._tensor(X)
-        self.network_ = self._network(len(self.classes_))
+        # weights are drawn from torch's one global generator, which the ladder's
+        # threads share: seed and draw without another fit drawing in between
+        with _GLOBAL_RNG:
+            torch.manual_seed(self.random_state)
+            self.network_ = self._network(len(self.classes_))
         optimiser = torch.optim.Adam(self.network_.parameters(), lr=self.learning_rate)
         loss_fn = torch.nn.CrossEntropyLoss()
         generator = torch.Generator().manual_seed(self.random_state)
