@@ -134,11 +134,15 @@ class SmallCNN(ClassifierMixin, BaseEstimator):
 
         height, width, depth = self.shape
         if isinstance(X, pd.DataFrame):
-            X = X[image_columns(self.shape)].to_numpy()
-        array = np.asarray(X, dtype=np.float32)
-        array = np.nan_to_num(array).reshape(-1, height, width, depth).transpose(0, 3, 1, 2)
-        scale = 255.0 if array.max(initial=0.0) > 1.5 else 1.0
-        return torch.from_numpy(np.ascontiguousarray(array / scale))
+            X = X[image_columns(self.shape)].to_numpy(dtype=np.float32)
+        # one float32 copy, changed in place: two threads fitting on 8,000 images
+        # held five copies each before
+        array = np.array(X, dtype=np.float32, copy=True)
+        np.nan_to_num(array, copy=False)
+        if array.max(initial=0.0) > 1.5:
+            array /= 255.0
+        array = array.reshape(-1, height, width, depth).transpose(0, 3, 1, 2)
+        return torch.from_numpy(np.ascontiguousarray(array))
 
     def _network(self, n_classes: int) -> Any:
         from torch import nn
