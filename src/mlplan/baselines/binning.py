@@ -14,13 +14,13 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.base import BaseEstimator, OneToOneFeatureMixin, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
 __all__ = ["QuantileBins"]
 
 
-class QuantileBins(TransformerMixin, BaseEstimator):
+class QuantileBins(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
     """Replace each value by the index of its quantile bin; NaN stays NaN.
 
     A column with at most ``n_bins`` distinct values in the fitting rows is
@@ -80,9 +80,3 @@ class QuantileBins(TransformerMixin, BaseEstimator):
             present = ~np.isnan(column)
             column[present] = np.searchsorted(edges, column[present], side="right")
         return out
-
-    def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
-        """The input column names (one bin column each)."""
-        if input_features is None:
-            input_features = [f"x{j}" for j in range(len(self.edges_))]
-        return np.asarray(input_features, dtype=object)

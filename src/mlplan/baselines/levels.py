@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.base import BaseEstimator, OneToOneFeatureMixin, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
 __all__ = ["MISSING_LEVEL", "LevelCodes"]
@@ -22,7 +22,7 @@ __all__ = ["MISSING_LEVEL", "LevelCodes"]
 MISSING_LEVEL = "(missing)"
 
 
-class LevelCodes(TransformerMixin, BaseEstimator):
+class LevelCodes(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
     """Each categorical column becomes codes ``0 … L-1`` of its frequent levels.
 
     Text values are compared as they are, other values (numbers, categories) as
@@ -68,6 +68,8 @@ class LevelCodes(TransformerMixin, BaseEstimator):
             kept = counts[counts >= floor].index[: max(self.max_levels - 1, 1)]
             self.levels_.append(pd.Index(kept))
         self.n_features_in_ = frame.shape[1]
+        if isinstance(X, pd.DataFrame):
+            self.feature_names_in_ = np.asarray(frame.columns, dtype=object)
         return self
 
     def transform(self, X: Any) -> np.ndarray:
@@ -79,12 +81,6 @@ class LevelCodes(TransformerMixin, BaseEstimator):
             codes = levels.get_indexer(_as_levels(frame[name]))
             out[:, j] = np.where(codes < 0, len(levels), codes)
         return out
-
-    def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
-        """The input column names (one code column each)."""
-        if input_features is None:
-            input_features = [f"x{j}" for j in range(len(self.levels_))]
-        return np.asarray(input_features, dtype=object)
 
 
 def _frame(X: Any) -> pd.DataFrame:
