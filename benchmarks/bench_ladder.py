@@ -77,7 +77,7 @@ def load(name: str) -> tuple[pd.DataFrame, str, str, list[str]]:
         rungs = ["dummy", "bag_of_words", "neural_net", "pretrained"]
         return table.reset_index(drop=True), "score", "balanced_accuracy", rungs
     if name == "fashion":
-        from mlplan.data.images import read_idx
+        from mlplan.io.data.images import read_idx
 
         table = read_idx(FASHION, limit=10_000)
         return table, "label", "balanced_accuracy", ["dummy", "linear", "extra_trees", "neural_net"]
@@ -94,11 +94,11 @@ def run_ladder_child(name: str, folder: Path, which: str, budget: str | None) ->
     """
     from joblib.externals.loky import get_reusable_executor
 
-    from mlplan.baselines import default_rungs, run_ladder
-    from mlplan.data.dataset import build_dataset
-    from mlplan.data.split import make_split
-    from mlplan.metrics import policy_from_section
-    from mlplan.plan.schema import DataSection, MetricSection
+    from mlplan.core.baselines import default_rungs, run_ladder
+    from mlplan.core.data.dataset import build_dataset
+    from mlplan.core.data.split import make_split
+    from mlplan.core.metrics import policy_from_section
+    from mlplan.schema.plan import DataSection, MetricSection
 
     table, target, metric, rungs = load(name)
     section = DataSection(path="-", target=target)
@@ -178,9 +178,9 @@ def run_embed_child(name: str, folder: Path) -> None:
     The ladder runs the embedding model in a child process of its own; running it
     here first keeps its memory out of the ladder's peak, and reports it apart.
     """
-    from mlplan.baselines.pretrained import embed_dataset
-    from mlplan.data.dataset import build_dataset
-    from mlplan.plan.schema import DataSection
+    from mlplan.core.baselines.pretrained import embed_dataset
+    from mlplan.core.data.dataset import build_dataset
+    from mlplan.schema.plan import DataSection
 
     table, target, _, _ = load(name)
     dataset = build_dataset(table, DataSection(path="-", target=target))

@@ -19,12 +19,12 @@ import numpy as np
 from scipy import stats
 from sklearn.metrics import f1_score, precision_recall_curve
 
-from mlplan.metrics import compare, operating_point
-from mlplan.metrics.bootstrap import interval, multinomial_replicates, rechosen_replicates
-from mlplan.metrics.constraints import parse_constraint
-from mlplan.metrics.counts import score_curve
-from mlplan.metrics.definitions import confusion_value
-from mlplan.metrics.objective import count_function
+from mlplan.core.metrics import compare, operating_point
+from mlplan.core.metrics.bootstrap import interval, multinomial_replicates, rechosen_replicates
+from mlplan.core.metrics.constraints import parse_constraint
+from mlplan.core.metrics.counts import score_curve
+from mlplan.core.metrics.definitions import confusion_value
+from mlplan.core.metrics.objective import count_function
 
 B = 1000
 

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from demo_data import flight_delays
 
-from mlplan.cli import main
-from mlplan.datasets import flight_delays
+from mlplan.cli.main import main
 
 
 @pytest.fixture(autouse=True)

@@ -8,16 +8,19 @@ def test_public_names_are_pinned() -> None:
         "Advice",
         "BaselineReport",
         "BudgetError",
+        "Context",
         "DataError",
         "Dataset",
         "Evaluation",
+        "Forecast",
+        "GateResult",
         "HistoryEntry",
         "MetricError",
         "MlplanError",
         "Plan",
         "PlanError",
         "PlanFile",
-        "Project",
+        "PortfolioResult",
         "RunResult",
         "Split",
         "StageMove",
@@ -25,11 +28,16 @@ def test_public_names_are_pinned() -> None:
         "Store",
         "StoreError",
         "__version__",
+        "accept",
+        "advise",
         "baseline",
         "evaluate",
+        "forecast",
+        "gate",
         "history",
         "init",
         "load_plan",
+        "portfolio",
         "run",
         "split",
         "stage",
@@ -40,17 +48,31 @@ def test_public_names_are_pinned() -> None:
         assert hasattr(mlplan, name), name
 
 
-def test_subpackages_stay_importable() -> None:
-    """A command named like its subpackage must not shadow it (mlplan.advise.rules ...)."""
-    import mlplan.advise.rules
-    import mlplan.forecast.extrapolate
-    import mlplan.gate.engine
-    import mlplan.portfolio.scoring
+def test_commands_are_functions_and_subpackages_stay_importable() -> None:
+    """Every command is a function at the top (``mlplan.gate(...)``); importing the engines
+    of the same name (``mlplan.core.gate``) never shadows it."""
+    import mlplan.core.advise.rules
+    import mlplan.core.forecast.extrapolate
+    import mlplan.core.gate.engine
+    import mlplan.core.portfolio.scoring
 
-    assert callable(mlplan.advise.advise)
-    assert callable(mlplan.forecast.forecast)
-    assert callable(mlplan.gate.gate)
-    assert callable(mlplan.portfolio.portfolio)
+    for name in ("advise", "forecast", "gate", "portfolio", "run", "stage", "accept"):
+        assert callable(getattr(mlplan, name)), name
+    assert mlplan.gate.__module__ == "mlplan.app.gate"
+
+
+def test_import_changes_no_global_state() -> None:
+    """``import mlplan`` loads no engine and no plotting library, in a fresh interpreter."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, mlplan; "
+        "heavy = [m for m in ('sklearn', 'scipy', 'matplotlib', 'torch', 'pandas') if m in sys.modules]; "
+        "print(','.join(heavy))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == ""
 
 
 def test_errors_are_also_builtin_errors() -> None:

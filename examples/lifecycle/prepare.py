@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
-from mlplan.datasets import flight_delays
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # examples/demo_data.py
+from demo_data import flight_delays
 
 COLUMNS = ("month", "day", "sched_dep_time", "carrier", "origin", "dest", "distance", "time_hour")
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
-from mlplan.gate import GateResult, gate
-from mlplan.gate.api import PredictionsInput
-from mlplan.plan.load import PlanFile
+from mlplan.app.gate import PredictionsInput, gate
+from mlplan.io.plan.load import PlanFile
+from mlplan.records.gate import GateResult
 
 __all__ = ["RegressionError", "assert_no_regression"]
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from mlplan.advise import Evidence, Finding, judge, rule_by_code
+from mlplan.core.advise import judge, rule_by_code
+from mlplan.records.advice import Finding
+from mlplan.records.evidence import Evidence
 
 
 def check(code: str, evidence: Evidence) -> Finding:

@@ -17,8 +17,9 @@ import pandas as pd
 import pytest
 
 import mlplan
-from mlplan.advise import Evidence, build_evidence
-from mlplan.project import Project
+from mlplan.app.context import Context
+from mlplan.app.evidence import stored_evidence
+from mlplan.records.evidence import Evidence
 
 PLAN = """\
 project: {{name: Flight delays (advice test), stage: training}}
@@ -65,10 +66,9 @@ def advice_project(
     flights_sample.to_parquet(folder / "flights.parquet", index=False)
     (folder / "mlplan.yaml").write_text(PLAN.format(models=""))
     first = mlplan.run(folder, n_jobs=2, write_reports=False)
-    with Project(folder) as project:
+    with Context(folder) as project:
         linear = project.store.predictions(first.run_id, "linear")
-        dataset = project.load_dataset()
-        split, _ = project.frozen_split(dataset)
+        split = project.split
     ids = list(split.test_ids)
     pd.DataFrame({"flight_id": ids, "score": linear["score"]}).to_parquet(
         folder / "linear_copy.parquet", index=False
@@ -79,8 +79,8 @@ def advice_project(
     )
     (folder / "mlplan.yaml").write_text(PLAN.format(models=MODELS))
     second = mlplan.run(folder, n_jobs=2, write_reports=False)
-    with Project(folder) as project:
-        evidence = build_evidence(project, second.run_id)
+    with Context(folder) as project:
+        evidence = stored_evidence(project, second.run_id)
     return AdviceProject(folder=folder, run_id=second.run_id, evidence=evidence)
 
 
@@ -93,5 +93,5 @@ def strict_evidence(
     flights_sample.to_parquet(folder / "flights.parquet", index=False)
     (folder / "mlplan.yaml").write_text(STRICT_PLAN)
     result = mlplan.run(folder, n_jobs=2, write_reports=False)
-    with Project(folder) as project:
-        return build_evidence(project, result.run_id)
+    with Context(folder) as project:
+        return stored_evidence(project, result.run_id)

@@ -6,7 +6,7 @@ from dataclasses import replace
 
 from _advice_helpers import check
 
-from mlplan.advise import DeclaredRung
+from mlplan.records.evidence import DeclaredRung
 
 
 def test_paper_far_above_asks_for_a_fair_comparison(advice_project):

@@ -6,8 +6,8 @@ from dataclasses import replace
 
 from _advice_helpers import check
 
-from mlplan.advise.evidence import leakage_notes
-from mlplan.baselines.leakage import LeakageWarning
+from mlplan.core.advise.evidence import leakage_notes
+from mlplan.records.ladder import LeakageWarning
 
 
 def test_a_ladder_leakage_warning_stops_the_project(advice_project):

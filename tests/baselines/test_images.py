@@ -11,10 +11,11 @@ import pandas as pd
 import pytest
 from PIL import Image
 
-from mlplan.baselines import default_rungs
-from mlplan.data.columns import profile_columns
-from mlplan.data.images import image_shape, read_idx, read_image_folder
+from mlplan.core.baselines import default_rungs
+from mlplan.core.data.columns import profile_columns
+from mlplan.core.data.pixels import image_shape
 from mlplan.errors import DataError
+from mlplan.io.data.images import read_idx, read_image_folder
 
 
 def _folder(root: Path, fashion: pd.DataFrame, n: int = 12) -> Path:
@@ -69,7 +70,7 @@ def test_a_new_plan_on_pixels_proposes_the_neural_net_not_boosting(
 )
 def test_the_cnn_is_reproducible_when_fits_run_in_parallel_threads(fashion: pd.DataFrame) -> None:
     """The ladder fits in threads; each CNN still starts from the weights its seed gives."""
-    from mlplan.baselines.neural import SmallCNN
+    from mlplan.core.baselines.neural import SmallCNN
 
     X, y = fashion.drop(columns="label").head(120), fashion["label"].head(120).to_numpy()
     alone = SmallCNN(epochs=1).fit(X, y).predict_proba(X)

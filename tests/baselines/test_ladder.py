@@ -7,8 +7,8 @@ import pandas as pd
 import pytest
 from sklearn.neighbors import KNeighborsClassifier
 
-from mlplan.baselines import CustomRung, run_ladder
-from mlplan.baselines.text import TextFeatures
+from mlplan.core.baselines import CustomRung, run_ladder
+from mlplan.core.baselines.text import TextFeatures
 from mlplan.errors import BudgetError, PlanError
 
 COSTS = {"fit_seconds", "latency_ms", "model_mb", "peak_mb"}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from mlplan.baselines.leakage import check_leakage
+from mlplan.core.baselines.leakage import check_leakage
 
 
 def codes(warnings: tuple) -> set[str]:

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sklearn.preprocessing import OneHotEncoder
 
-from mlplan.baselines.levels import LevelCodes
+from mlplan.core.baselines.levels import LevelCodes
 
 
 @settings(max_examples=60, deadline=None)

@@ -28,7 +28,7 @@ def _with_extra(project_dir: Path, ladder: str = "[dummy, linear, gradient_boost
 
 
 def test_run_puts_every_kind_of_rung_on_one_axis(project_dir: Path) -> None:
-    """`mlplan.run` evaluates declared, scripted and trained rungs, and carries warnings."""
+    """`mlplan.app.run` evaluates declared, scripted and trained rungs, and carries warnings."""
     result = mlplan.run(_with_extra(project_dir), write_reports=False, n_jobs=1)
     sources = {e.name: e.source for e in result.evaluations}
     assert sources == {

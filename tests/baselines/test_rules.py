@@ -7,7 +7,7 @@ import palmerpenguins
 import pandas as pd
 import pytest
 
-from mlplan.baselines.rules import parse_rule
+from mlplan.core.baselines.rules import parse_rule
 from mlplan.errors import PlanError
 
 

@@ -11,11 +11,11 @@ import pandas as pd
 import pytest
 from sklearn.neural_network import MLPClassifier
 
-from mlplan.baselines import CustomRung, run_ladder
-from mlplan.baselines import rungs as rungs_module
-from mlplan.baselines.budget import allocate
-from mlplan.baselines.neural import BalancedMLPClassifier, neural_net
-from mlplan.data.columns import ColumnKind
+from mlplan.core.baselines import CustomRung, run_ladder
+from mlplan.core.baselines import rungs as rungs_module
+from mlplan.core.baselines.budget import allocate
+from mlplan.core.baselines.neural import BalancedMLPClassifier, neural_net
+from mlplan.core.data.columns import ColumnKind
 
 
 def test_cv_row_cap_is_applied_and_said(churn: pd.DataFrame, prepare, monkeypatch) -> None:
@@ -106,7 +106,7 @@ def test_embeddings_run_in_a_child_and_are_cached(
     reviews: pd.DataFrame, prepare, tmp_path: Path, monkeypatch
 ) -> None:
     """MiniLM runs in a child process (its memory reported apart), then comes from the cache."""
-    from mlplan.baselines.pretrained import embed_dataset
+    from mlplan.core.baselines.pretrained import embed_dataset
 
     monkeypatch.setenv("MLPLAN_CACHE", str(tmp_path))
     dataset, _, _ = prepare(reviews.head(40), "score")
@@ -139,7 +139,7 @@ def test_images_get_an_efficientnet_probe_that_beats_the_prior(
 
 def test_jobs_run_where_they_are_fastest() -> None:
     """Short fits on a small table: one thread; large or slow ones: threads; text: processes."""
-    from mlplan.baselines.ladder import _backend, _resolve
+    from mlplan.core.baselines.ladder import _backend, _resolve
 
     table = {"x": ColumnKind.NUMERIC, "c": ColumnKind.CATEGORICAL}
     text = {**table, "review": ColumnKind.TEXT}

@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from mlplan.store import Store
+from mlplan.io.store import Store
 
 
 def test_init_writes_a_plan_and_says_what_it_inferred(cli, project_dir: Path) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 from palmerpenguins import load_penguins
 
-from mlplan.data import ColumnKind, profile_columns
+from mlplan.core.data.columns import ColumnKind, profile_columns
 
 
 def kinds(frame: pd.DataFrame) -> dict[str, ColumnKind]:

@@ -8,8 +8,9 @@ from palmerpenguins import load_penguins
 from sklearn.datasets import load_diabetes
 
 from mlplan import DataError
-from mlplan.data import build_dataset, infer_task, read_table
-from mlplan.plan import DataSection
+from mlplan.core.data.dataset import build_dataset, infer_task
+from mlplan.io.data import read_table
+from mlplan.schema.plan import DataSection
 
 
 def section(**fields: object) -> DataSection:

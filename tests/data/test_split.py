@@ -5,8 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from mlplan.data import build_dataset, cv_folds, export_split, make_split
-from mlplan.plan import DataSection, SplitSection
+from mlplan.core.data.dataset import build_dataset
+from mlplan.core.data.split import cv_folds, make_split
+from mlplan.io.data import export_split
+from mlplan.schema.plan import DataSection, SplitSection
 
 
 def dataset(frame: pd.DataFrame, **split: object):

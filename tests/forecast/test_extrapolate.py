@@ -1,4 +1,4 @@
-"""Tests for :func:`mlplan.forecast.extrapolate`."""
+"""Tests for :func:`mlplan.core.forecast.extrapolate`."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mlplan.forecast import Extrapolation, SizeEstimate, extrapolate
+from mlplan.core.forecast import Extrapolation, SizeEstimate, extrapolate
 
 SIZES = np.array([64, 128, 256, 512, 1024, 2048], dtype=float)
 

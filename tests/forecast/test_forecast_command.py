@@ -10,9 +10,9 @@ import pytest
 from PIL import Image
 
 from mlplan import DataError
-from mlplan.forecast.curves import geometric_sizes
-from mlplan.forecast.datasize import forecast
-from mlplan.store import Store
+from mlplan.app.forecast import forecast
+from mlplan.core.forecast.curves import geometric_sizes
+from mlplan.io.store import Store
 
 
 def _with_requirement(project_dir: Path, line: str) -> None:

@@ -13,11 +13,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from demo_data import flight_delays
 from sklearn.ensemble import HistGradientBoostingClassifier
 
 import mlplan
-from mlplan.datasets import flight_delays
-from mlplan.project import Project
+from mlplan.app.context import Context
 
 PLAN = """\
 project:
@@ -68,9 +68,9 @@ def _template(tmp_path_factory: pytest.TempPathFactory) -> GateProject:
     table.to_parquet(root / "flights.parquet", index=False)
     (root / "mlplan.yaml").write_text(PLAN)
     mlplan.run(root, n_jobs=1, write_reports=False)
-    with Project(root) as project:
-        dataset = project.load_dataset()
-        split, _ = project.frozen_split(dataset)
+    with Context(root) as project:
+        dataset = project.dataset
+        split = project.split
     train_pos, test_pos = split.positions(dataset)
     x = dataset.frame.copy()
     for column in ("carrier", "origin", "dest"):

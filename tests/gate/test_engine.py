@@ -11,9 +11,10 @@ from sklearn.model_selection import train_test_split
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-from mlplan.gate import Contender, TestSetCheck, evaluate_gate
-from mlplan.metrics import PairedModel, compare, paired_table, policy_from_section
-from mlplan.plan.schema import GateSection
+from mlplan.core.gate import evaluate_gate
+from mlplan.core.metrics import PairedModel, compare, paired_table, policy_from_section
+from mlplan.records.gate import Contender, TestSetCheck
+from mlplan.schema.plan import GateSection
 
 
 def _scores(load, c_values=(1.0, 0.01)):  # type: ignore[no-untyped-def]

@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from mlplan.store import Store, store_path
+from mlplan.io.store import Store, store_path
 
 GateProject = Any  # the fixture record of tests/gate/conftest.py
 

@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from mlplan.gate import gate
+from mlplan.app.gate import gate
 from mlplan.testing import RegressionError, assert_no_regression
 
 

@@ -9,12 +9,12 @@ import pytest
 from scipy import stats
 from sklearn.metrics import precision_recall_curve
 
-from mlplan.metrics import compare, policy_from_section
-from mlplan.metrics.bootstrap import _rechosen_blocks, rechosen_replicates
-from mlplan.metrics.constraints import parse_constraint
-from mlplan.metrics.counts import score_curve
-from mlplan.metrics.objective import count_function
-from mlplan.metrics.operating_point import choose_candidate
+from mlplan.core.metrics import compare, policy_from_section
+from mlplan.core.metrics.bootstrap import _rechosen_blocks, rechosen_replicates
+from mlplan.core.metrics.constraints import parse_constraint
+from mlplan.core.metrics.counts import score_curve
+from mlplan.core.metrics.objective import count_function
+from mlplan.core.metrics.operating_point import choose_candidate
 
 
 def _data(n=300, seed=0):

@@ -10,12 +10,12 @@ from _reference import sklearn_path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mlplan.metrics import bucketed, operating_point
-from mlplan.metrics.bucketed import bucket_counts, bucketed_curve
-from mlplan.metrics.constraints import parse_constraint
-from mlplan.metrics.counts import score_curve
-from mlplan.metrics.objective import count_function
-from mlplan.metrics.operating_point import choose_candidate
+from mlplan.core.metrics import bucketed, operating_point
+from mlplan.core.metrics.bucketed import bucket_counts, bucketed_curve
+from mlplan.core.metrics.constraints import parse_constraint
+from mlplan.core.metrics.counts import score_curve
+from mlplan.core.metrics.objective import count_function
+from mlplan.core.metrics.operating_point import choose_candidate
 
 MONOTONE = ["recall", "precision", "f1", "accuracy", "balanced_accuracy", "specificity", "npv"]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from mlplan.metrics import parse_formula
+from mlplan.core.metrics import parse_formula
 
 NAMES = ["precision", "recall", "tp", "fp", "fn", "n", "latency_ms"]
 

@@ -11,8 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sklearn.metrics import precision_recall_curve
 
-from mlplan.metrics import operating_point
-from mlplan.metrics.counts import score_curve
+from mlplan.core.metrics import operating_point
+from mlplan.core.metrics.counts import score_curve
 
 VALUES = [-1.5, -0.0, 0.0, 0.1, 0.25, 0.5, 0.5000001, 0.9, 1.0, 3.0]
 

@@ -34,15 +34,15 @@ from sklearn.model_selection import train_test_split
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-import mlplan.metrics.paired as paired_module
-from mlplan.errors import MetricError
-from mlplan.metrics import (
+import mlplan.core.metrics.paired as paired_module
+from mlplan.core.metrics import (
     PairedModel,
     compare,
     mcnemar_counts,
     paired_table,
     policy_from_section,
 )
+from mlplan.errors import MetricError
 
 
 def _classifiers(load, columns=(None, 4)):  # type: ignore[no-untyped-def]

@@ -8,8 +8,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from mlplan.metrics import operating_point, policy_from_section, standard_metrics, stream_counts
-from mlplan.plan.schema import MetricSection
+from mlplan.core.metrics import (
+    operating_point,
+    policy_from_section,
+    standard_metrics,
+    stream_counts,
+)
+from mlplan.schema.plan import MetricSection
 
 
 def test_constrained_policy_matches_operating_point():

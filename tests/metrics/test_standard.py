@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sklearn import metrics as skm
 
-from mlplan.metrics import METRIC_NAMES, higher_is_better, metric_names, standard_metrics
+from mlplan.core.metrics import METRIC_NAMES, higher_is_better, metric_names, standard_metrics
 
 TOL = 1e-12
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from mlplan import PlanError, load_plan
-from mlplan.plan import parse_plan
+from mlplan.io.plan import parse_plan
 
 GOOD = """\
 project:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from mlplan.run import run
+from mlplan.app.run import run
 
 LINKED_PLAN = """\
 project:

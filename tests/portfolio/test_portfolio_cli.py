@@ -10,7 +10,8 @@ import matplotlib.image as mpimg
 import numpy as np
 import pytest
 
-from mlplan.portfolio import load_ideas, portfolio
+from mlplan.app.portfolio import portfolio
+from mlplan.io.plan.ideas import load_ideas
 
 EXAMPLE = Path(__file__).parents[2] / "examples" / "portfolio" / "ideas.yaml"
 

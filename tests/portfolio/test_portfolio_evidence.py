@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from mlplan.portfolio import portfolio, read_project
-from mlplan.portfolio.cost import data_score, factor_score
-from mlplan.project import Project
-from mlplan.store import Store, store_path
+from mlplan.app.context import Context
+from mlplan.app.portfolio import portfolio
+from mlplan.app.portfolio_evidence import read_project
+from mlplan.core.portfolio.cost import data_score, factor_score
+from mlplan.io.store import Store, store_path
 
 LINK = "links:\n  - {{kind: project, path: {path}}}\n"
 
@@ -24,7 +25,7 @@ def _forecast(folder: Path, targets: list[dict[str, object]]) -> None:
 def test_read_project_reports_best_baseline_against_requirement(measured_project: Path) -> None:
     """The best model of the latest run, its interval, the requirement and the gap."""
     measured = read_project(measured_project)
-    with Project(measured_project) as project:
+    with Context(measured_project) as project:
         run = project.store.latest_run()
         assert run is not None
         records = {e["name"]: e for e in project.store.evaluations(run.id)}

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from mlplan.portfolio import portfolio
+from mlplan.app.portfolio import portfolio
 
 
 @pytest.fixture

@@ -11,10 +11,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mlplan.portfolio import portfolio
-from mlplan.portfolio.cost import cost_factor, data_score, examples_needed, factor_score
-from mlplan.portfolio.schema import Weights
-from mlplan.portfolio.scoring import normalised_weights
+from mlplan.app.portfolio import portfolio
+from mlplan.core.portfolio.cost import cost_factor, data_score, examples_needed, factor_score
+from mlplan.core.portfolio.scoring import normalised_weights
+from mlplan.schema.ideas import Weights
 
 
 def test_cost_factor_by_hand() -> None:

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from mlplan import StoreError
-from mlplan.store import SCHEMA_VERSION, Store, store_path
+from mlplan.io.store import SCHEMA_VERSION, Store, store_path
 
 
 def test_new_store_is_wal_and_at_the_current_version(tmp_path) -> None:

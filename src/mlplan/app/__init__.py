@@ -1,0 +1,1 @@
+"""The application layer: one module per command, each opening one context and writing once."""

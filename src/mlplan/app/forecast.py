@@ -1,0 +1,123 @@
+"""``mlplan forecast``: learning curves, the data each target needs, stored as one event."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from typing import Any
+
+from mlplan.app.context import Context, PlanRef
+from mlplan.core.baselines.ladder import default_folds
+from mlplan.core.forecast.curves import learning_curves
+from mlplan.core.forecast.needs import (
+    default_forecast_rungs,
+    forecast_event,
+    forecast_from_curves,
+)
+from mlplan.io.report.forecast import write_forecast
+from mlplan.records.forecast import Forecast
+
+__all__ = ["forecast", "measure_forecast"]
+
+Progress = Callable[[str, int, int], None]
+
+
+def measure_forecast(
+    ctx: Context,
+    *,
+    rungs: Sequence[str] | None = None,
+    targets: Sequence[float] | None = None,
+    n_sizes: int = 10,
+    n_jobs: int = 2,
+    on_progress: Progress | None = None,
+    latest: Sequence[dict[str, Any]] | None = None,
+) -> Forecast:
+    """Measure the learning curves of ``rungs`` in the training part and forecast from them.
+
+    ``latest`` are the evaluation records that choose the default rungs (the two
+    best trained rungs by cross-validation); default: the plan's latest stored run.
+    """
+    plan = ctx.plan
+    if rungs:
+        chosen = list(rungs)
+    else:
+        if latest is None:
+            last = ctx.store.latest_run()
+            latest = ctx.store.evaluations(last.id) if last is not None else []
+        chosen = default_forecast_rungs(plan.baselines.ladder, latest, ctx.policy.higher_is_better)
+    split = ctx.split
+    curves = learning_curves(
+        ctx.dataset,
+        split,
+        ctx.policy,
+        chosen,
+        n_folds=plan.baselines.cv_folds or default_folds(len(split.train_ids)),
+        n_sizes=n_sizes,
+        balanced=plan.metric.weighs_classes_equally,
+        n_jobs=n_jobs,
+        on_progress=on_progress,
+    )
+    return forecast_from_curves(
+        curves,
+        plan=plan,
+        policy=ctx.policy,
+        dataset=ctx.dataset,
+        n_train=len(split.train_ids),
+        measured=chosen,
+        targets=targets,
+    )
+
+
+def forecast(
+    plan: PlanRef = None,
+    *,
+    rungs: Sequence[str] | None = None,
+    targets: Sequence[float] | None = None,
+    n_sizes: int = 10,
+    n_jobs: int = 2,
+    on_progress: Progress | None = None,
+    store: bool = True,
+    write_charts: bool = True,
+) -> Forecast:
+    """Measure learning curves, extrapolate them and say how much data each target needs.
+
+    Parameters
+    ----------
+    plan : str or Path, optional
+        The plan file or its folder.
+    rungs : sequence of str, optional
+        Rungs to measure; default: the two best trained rungs of the latest run
+        (by cross-validation), else the plan's ladder without the dummy.
+    targets : sequence of float, optional
+        Target levels of the plan's metric; default: the requirement (when the
+        plan states one for its metric) and a grid between today's best and the
+        metric's bound.
+    n_sizes : int, default 10
+        Number of geometric training sizes from 50 to the full fold.
+    n_jobs : int, default 2
+    on_progress : callable, optional
+    store : bool, default True
+        Record the forecast in the store (an event of kind ``forecast``).
+    write_charts : bool, default True
+        Write ``forecast.png``, ``forecast.svg`` and ``forecast.json`` into the plan's
+        output folder (their paths are in the result's ``outputs``).
+
+    Returns
+    -------
+    Forecast
+    """
+    with Context(plan) as ctx:
+        result = measure_forecast(
+            ctx,
+            rungs=rungs,
+            targets=targets,
+            n_sizes=n_sizes,
+            n_jobs=n_jobs,
+            on_progress=on_progress,
+        )
+        if store:
+            ctx.commit(lambda tx: tx.add_event("forecast", forecast_event(result)))
+        if write_charts:
+            written = write_forecast(result, ctx.output)
+            result = replace(result, outputs={k: str(v) for k, v in written.items()})
+    return result

@@ -1,0 +1,274 @@
+"""``mlplan gate``: gather the contenders, run the rules, record the verdict in one transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from mlplan.app.context import Context
+from mlplan.core.data.dataset import Dataset
+from mlplan.core.data.fingerprint import fingerprint_values
+from mlplan.core.gate.engine import evaluate_gate
+from mlplan.errors import DataError
+from mlplan.io.data.predictions import align_predictions, read_predictions
+from mlplan.io.plan.load import PlanFile
+from mlplan.io.store import Store
+from mlplan.io.store.champions import (
+    NEW_TEST_SET,
+    accepted_test_fingerprint,
+    latest_champion,
+    predictions_fingerprint,
+    promote,
+    who,
+)
+from mlplan.io.store.sqlite import Tx
+from mlplan.records.gate import Contender, GateResult, TestSetCheck
+
+__all__ = ["PredictionsInput", "gate"]
+
+#: A predictions file, or an in-memory table with the same columns.
+PredictionsInput = str | Path | pd.DataFrame
+
+
+def _read(
+    source: PredictionsInput, dataset: Dataset, test_ids: tuple[str, ...], id_name: str | None
+) -> tuple[np.ndarray, np.ndarray | None]:
+    if isinstance(source, pd.DataFrame):
+        return align_predictions(source, dataset, test_ids, source="candidate", id_name=id_name)
+    return read_predictions(source, dataset, test_ids, id_name=id_name)
+
+
+def _name(source: PredictionsInput, name: str | None, default: str) -> str:
+    if name:
+        return name
+    return Path(source).stem if not isinstance(source, pd.DataFrame) else default
+
+
+def gate(
+    candidate: PredictionsInput,
+    plan: str | Path | PlanFile | None = None,
+    *,
+    champion: PredictionsInput | None = None,
+    name: str | None = None,
+    costs: Mapping[str, float] | None = None,
+    accept: bool = False,
+    accept_new_test_set: bool = False,
+    reason: str | None = None,
+    record: bool = True,
+) -> GateResult:
+    """Judge a candidate's test predictions against the champion and the baselines.
+
+    Parameters
+    ----------
+    candidate : str, Path or DataFrame
+        The candidate's predictions (ids + scores or labels) on the frozen test rows.
+    plan : str or Path, optional
+        The plan file or its folder (default ``./mlplan.yaml``).
+    champion : str, Path or DataFrame, optional
+        Compare with these predictions instead of the stored champion.
+    name : str, optional
+        The candidate's name (default: the file stem).
+    costs : mapping, optional
+        The candidate's measured ``latency_ms``, ``model_mb``, ``fit_seconds``.
+    accept : bool, default False
+        Promote the candidate to champion when the gate passes.
+    accept_new_test_set : bool, default False
+        Accept a changed test set (the decision is stored).
+    reason : str, optional
+        Why the candidate is promoted or the test set accepted (stored).
+    record : bool, default True
+        Store a ``gate`` event with the verdict.
+
+    Returns
+    -------
+    GateResult
+        ``passed`` is False when any rule failed (exit code 1 on the command line).
+
+    Raises
+    ------
+    PlanError, DataError, MetricError
+        Bad input: the plan, the predictions files, unknown metrics (exit code 2).
+    """
+    with Context(plan) as ctx:
+        section, dataset, split = ctx.plan, ctx.dataset, ctx.split
+        if dataset.task == "regression":
+            raise DataError(
+                "gate: regression tasks are not supported yet; the gate needs "
+                "binary or multiclass labels"
+            )
+        _, test_pos = split.positions(dataset)
+        y = dataset.y[test_pos]
+        current = fingerprint_values(split.test_ids, y)
+        id_name = section.data.id
+        pred, score = _read(candidate, dataset, split.test_ids, id_name)
+        cand = Contender(
+            name=_name(candidate, name, "candidate"),
+            pred=pred,
+            score=score,
+            costs=dict(costs or {}),
+        )
+        store = ctx.store
+        reference, ref_source = accepted_test_fingerprint(store)
+        check = TestSetCheck(
+            current=current,
+            reference=reference,
+            accepted=accept_new_test_set,
+            reference_source=ref_source,
+        )
+        champ, champ_note = _champion(
+            store, champion, dataset, split.test_ids, id_name, current, accept_new_test_set
+        )
+        baselines, must_beat, base_note = _baselines(
+            store, section.gate.must_beat, split.test_fingerprint
+        )
+        floors = section.gate.floors
+        result = evaluate_gate(
+            y,
+            cand,
+            policy=ctx.policy,
+            section=section.gate,
+            champion=champ,
+            champion_note=champ_note,
+            baselines=baselines,
+            must_beat=must_beat,
+            floors=section.baselines.requirement if floors is None else floors,
+            test_set=check,
+            n_classes=len(dataset.classes),
+            baseline_note=base_note,
+        )
+        if not record and not accept and not accept_new_test_set:
+            return result
+        notes = list(result.notes)
+        new_test_set = accept_new_test_set and reference is not None and reference != current
+        promoted = accept and result.passed
+        if new_test_set:
+            notes.append(f"new test set {current} accepted and stored")
+        if promoted:
+            notes.append(f"{cand.name} is the new champion")
+        elif accept:
+            notes.append(f"{cand.name} was not promoted: the gate failed")
+        source = str(candidate) if not isinstance(candidate, pd.DataFrame) else "<DataFrame>"
+
+        def write(tx: Tx) -> None:
+            if new_test_set:
+                tx.add_event(
+                    "decision",
+                    {
+                        "summary": f"accepted a new test set ({reference} -> {current})",
+                        "decision": NEW_TEST_SET,
+                        "test_fingerprint": current,
+                        "previous": reference,
+                        "who": who(),
+                        "why": reason or "",
+                        "n_test": int(y.size),
+                    },
+                )
+            if promoted:
+                promote(
+                    tx,
+                    name=cand.name,
+                    source=source,
+                    pred=pred,
+                    score=score,
+                    threshold=result.threshold,
+                    test_fingerprint=current,
+                    reason=reason,
+                    gate_summary=_summary(result),
+                )
+            if record:
+                tx.add_event(
+                    "gate",
+                    {
+                        **_summary(result),
+                        "accepted": promoted,
+                        "who": who(),
+                        "predictions_fingerprint": predictions_fingerprint(pred, score),
+                    },
+                )
+
+        ctx.commit(write)
+        return replace(result, notes=tuple(notes), accepted=promoted)
+
+
+def _summary(result: GateResult) -> dict[str, Any]:
+    verdict = "passed" if result.passed else "failed"
+    against = f" vs {result.champion}" if result.champion else ""
+    return {
+        "summary": f"gate {verdict}: {result.candidate}{against}",
+        "candidate": result.candidate,
+        "champion": result.champion,
+        "passed": result.passed,
+        "metric": result.metric,
+        "test_fingerprint": result.test_fingerprint,
+        "failed": [r.id for r in result.failed],
+    }
+
+
+def _champion(
+    store: Store,
+    explicit: PredictionsInput | None,
+    dataset: Dataset,
+    test_ids: tuple[str, ...],
+    id_name: str | None,
+    current: str,
+    accepted: bool,
+) -> tuple[Contender | None, str]:
+    if explicit is not None:
+        pred, score = _read(explicit, dataset, test_ids, id_name)
+        return Contender(name=_name(explicit, None, "champion"), pred=pred, score=score), ""
+    stored = latest_champion(store)
+    if stored is None:
+        return None, "no champion yet: promote one with 'mlplan gate --accept'"
+    if stored.test_fingerprint != current or len(stored.pred) != len(test_ids):
+        what = (
+            "skipped after --accept-new-test-set"
+            if accepted
+            else "skipped until the new test set is accepted"
+        )
+        return None, (
+            f"the champion {stored.name!r} was scored on another test set "
+            f"({stored.test_fingerprint}): {what}; give --champion FILE to compare on this one"
+        )
+    return Contender(
+        name=stored.name, pred=stored.pred, score=stored.score, threshold=stored.threshold
+    ), ""
+
+
+def _baselines(
+    store: Store, must_beat: list[str] | None, split_fingerprint: str
+) -> tuple[list[Contender], list[str], str]:
+    run = store.latest_run()
+    if run is None:
+        return (
+            [],
+            list(must_beat or []),
+            "no run yet: 'mlplan run' stores the baselines' predictions",
+        )
+    records = [e for e in store.evaluations(run.id) if e.get("source") == "rung"]
+    names = [e["name"] for e in records] if must_beat is None else list(must_beat)
+    if run.test_fingerprint != split_fingerprint:
+        return (
+            [],
+            names,
+            (f"run #{run.id} scored the baselines on another test split; rerun 'mlplan run'"),
+        )
+    baselines = []
+    for record in records:
+        arrays = store.predictions(run.id, record["name"])
+        if "pred" not in arrays:
+            continue
+        baselines.append(
+            Contender(
+                name=record["name"],
+                pred=arrays["pred"],
+                score=arrays.get("score"),
+                threshold=record.get("threshold"),
+                costs=dict(record.get("costs") or {}),
+            )
+        )
+    return baselines, names, ""

@@ -1,0 +1,76 @@
+"""The ``mlplan`` command line: parsing, printing and exit codes; no logic of its own.
+
+Exit codes: 0 ok, 1 a check failed, 2 bad input, 3 store problem, 70 internal error
+(a bug in mlplan), 130 interrupted. The handler here imports nothing that could be
+missing: whatever goes wrong, the user gets one line and a documented code.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import sys
+
+from rich.text import Text
+from typer.exceptions import Abort, Exit, TyperException
+
+from mlplan.cli import commands as _commands  # noqa: F401  (registers the commands)
+from mlplan.cli.app import app, err, state
+from mlplan.errors import MlplanError
+
+__all__ = ["EXIT_INTERNAL", "EXIT_INTERRUPTED", "app", "main"]
+
+EXIT_INTERRUPTED = 130
+#: A bug in mlplan (an exception it did not expect), as sysexits' EX_SOFTWARE.
+EXIT_INTERNAL = 70
+_STORE = 3
+
+
+def main() -> None:
+    """Entry point of the ``mlplan`` console script."""
+    state["debug"] = "--debug" in sys.argv
+    try:
+        code = app(standalone_mode=False)
+    except MlplanError as exc:
+        _fail(exc.exit_code, "error:", str(exc))
+    except sqlite3.Error as exc:  # a store error that escaped the store's own handling
+        _fail(_STORE, "store error:", str(exc))
+    except KeyboardInterrupt as exc:
+        said = "; ".join(getattr(exc, "__notes__", ())) or "the store is unchanged"
+        err.print(f"interrupted; {said}", highlight=False)
+        sys.exit(EXIT_INTERRUPTED)
+    except Exit as exc:
+        sys.exit(exc.exit_code)
+    except Abort:
+        err.print("aborted")
+        sys.exit(EXIT_INTERRUPTED)
+    except TyperException as exc:  # usage errors: the message and the usage line
+        if type(exc).__name__ != "NoArgsIsHelpError":  # the help is already printed
+            show = getattr(exc, "show", None)
+            if callable(show):
+                show()
+            else:
+                err.print(exc.format_message(), highlight=False)
+        sys.exit(int(getattr(exc, "exit_code", 2)))
+    except Exception as exc:
+        if state["debug"]:
+            raise
+        _fail(
+            EXIT_INTERNAL,
+            "internal error:",
+            f"{type(exc).__name__}: {exc} (a bug in mlplan; rerun with --debug for the "
+            "traceback and report it)",
+        )
+    if code == EXIT_INTERRUPTED:  # Ctrl-C inside click's own handling
+        err.print("interrupted; the store is unchanged")
+    sys.exit(code if isinstance(code, int) else 0)
+
+
+def _fail(code: int, label: str, message: str) -> None:
+    if state["debug"]:
+        err.print_exception()
+    err.print(Text.assemble((label, "bold red"), f" {message}"), highlight=False, soft_wrap=True)
+    sys.exit(code)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

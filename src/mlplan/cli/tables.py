@@ -1,0 +1,141 @@
+"""Tables and lines the commands print: evaluations, a run, a forecast, open advice."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from mlplan.records.advice import Finding
+from mlplan.records.forecast import Forecast
+from mlplan.records.run import RunResult
+
+__all__ = [
+    "count",
+    "evaluation_table",
+    "interval",
+    "num",
+    "print_forecast",
+    "print_open_advice",
+    "print_run",
+]
+
+
+def num(value: float | None, digits: int = 3) -> str:
+    """A number with ``digits`` decimals, or an en dash for none."""
+    return "–" if value is None else f"{value:.{digits}f}"
+
+
+def interval(lo: float | None, hi: float | None) -> str:
+    """``lo–hi`` with three decimals, or an en dash."""
+    return "–" if lo is None or hi is None else f"{lo:.3f}–{hi:.3f}"
+
+
+def count(value: float | None) -> str:
+    """A count with thousands separators; ∞ for an unreachable size."""
+    if value is None:
+        return "–"
+    if value == float("inf"):
+        return "∞"
+    return f"{value:,.0f}"
+
+
+def evaluation_table(title: str, metric: str, evaluations: list[dict[str, Any]]) -> Table:
+    """One row per evaluated model: test value and interval, CV mean and interval, threshold."""
+    table = Table(title=f"{title}\nmetric: {metric}", title_justify="left")
+    table.add_column("model", no_wrap=True)
+    table.add_column("source")
+    for column in ("test", "95% CI", "CV mean", "CV 95% CI", "threshold"):
+        table.add_column(column, justify="right", no_wrap=True)
+    for e in evaluations:
+        table.add_row(
+            e["name"],
+            e["source"],
+            num(e["value"]),
+            interval(e.get("lo"), e.get("hi")),
+            num(e.get("cv_mean")),
+            interval(e.get("cv_lo"), e.get("cv_hi")),
+            num(e.get("threshold"), 4),
+        )
+    return table
+
+
+def print_run(out: Console, result: RunResult, advice: Any = None) -> None:
+    """The run's header, its table, notes, forecast lines, advice and report paths."""
+    positive = f" · positive class {result.positive!r}" if result.positive is not None else ""
+    out.print(
+        f"[bold]{result.project}[/] · plan {result.plan} · stage {result.stage} · {result.task} "
+        f"({result.task_reason}){positive} · {result.n_train} train / {result.n_test} test "
+        f"({result.split_strategy}) · data {result.data_fingerprint}",
+        highlight=False,
+    )
+    measured = sum(e.source != "declared" for e in result.evaluations)
+    title = f"run #{result.run_id}: {measured} models on {result.n_test} test rows"
+    out.print(evaluation_table(title, result.metric, [e.to_dict() for e in result.evaluations]))
+    for e in result.evaluations:
+        if e.value is None and e.note:  # say why a row has no value (e.g. unreachable)
+            out.print(Text(f"· {e.name}: {e.note}", style="dim"))
+    for note in result.notes:
+        out.print(Text(f"· {note}", style="dim"))
+    if result.forecast is not None:
+        for rung in result.forecast.rungs:
+            needs = "; ".join(
+                f"{n.target:.3g}: {count(n.n)} [{count(n.lo)}–{count(n.hi)}]"
+                if n.reachable
+                else f"{n.target:.3g}: not reachable"
+                for n in rung.needs
+            )
+            out.print(f"forecast {rung.rung} (training examples for each target): {needs}")
+    if advice is not None:
+        out.print(advice)
+    if result.outputs:
+        out.print("reports: " + ", ".join(result.outputs.values()))
+
+
+def print_forecast(out: Console, result: Forecast) -> None:
+    """One table per rung: each target, the examples it needs, their cost and fit time."""
+    out.print(
+        f"[bold]{result.project}[/] · {result.metric} · {result.n_train} training rows now"
+        + (f" · requirement {result.requirement:g}" if result.requirement is not None else "")
+    )
+    for rung in result.rungs:
+        table = Table(
+            title=f"{rung.rung}: ceiling {rung.ceiling:.3f} "
+            f"[{rung.ceiling_lo:.3f}, {rung.ceiling_hi:.3f}] ({rung.family})",
+            title_justify="left",
+        )
+        for column in ("target", "examples needed", "80% interval", "to label", "cost", "fit s"):
+            table.add_column(column, justify="right")
+        for need in rung.needs:
+            table.add_row(
+                f"{need.target:.4g}",
+                count(need.n) if need.reachable else "not reachable",
+                f"{count(need.lo)}–{count(need.hi)}",
+                count(need.to_label),
+                "–" if need.cost is None else f"{need.cost:,.0f}",
+                num(need.fit_seconds, 1),
+            )
+        out.print(table)
+    for note in result.notes:
+        out.print(f"[dim]· {note}[/]")
+    out.print("[dim]rules of thumb: " + "; ".join(result.rules_of_thumb) + "[/]")
+    if result.outputs:
+        out.print("chart: " + ", ".join(result.outputs.values()))
+
+
+def print_open_advice(out: Console, advice: dict[str, Any] | None) -> None:
+    """The open findings of stored advice, marking those accepted since."""
+    if not advice:
+        return
+    findings = [Finding.from_dict(f) for f in advice.get("findings", [])]
+    opened = [f for f in findings if f.outcome in ("issue", "tip")]
+    out.print(f"[bold]{advice.get('summary', 'advice')}[/]")
+    accepted = set(advice.get("accepted", []))
+    for f in opened:
+        move = f" → {f.stage}" if f.stage and f.stage != advice.get("stage") else ""
+        mark = " [green](accepted)[/]" if f.code in accepted else ""
+        out.print(f"[bold]{f.code}[/] {f.title}{move}{mark}: {f.message}", highlight=False)
+        if f.close_when:
+            out.print(f"  [dim]closes when: {f.close_when}[/]")

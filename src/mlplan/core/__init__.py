@@ -1,0 +1,1 @@
+"""The core: pure records and engines (metrics, ladder, forecast, advice, gate, expressions); no I/O."""

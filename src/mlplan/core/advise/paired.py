@@ -1,0 +1,109 @@
+"""Paired differences between two models on the frozen test rows, as advice needs them.
+
+The plan's policy is compared on the same rows with
+:func:`mlplan.core.metrics.paired_table`, each model at its stored operating
+threshold: confusion metrics (and averages, weighted means, F-beta and formulas
+of them) by multinomial draws of the joint cells, ROC AUC by DeLong's test,
+threshold-free and regression metrics by a paired row bootstrap.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+
+from mlplan.core.metrics import MetricPolicy, PairedModel, paired_table
+from mlplan.core.metrics.definitions import THRESHOLD_FREE
+from mlplan.errors import MetricError
+from mlplan.records.evaluation import Evaluation
+from mlplan.records.evidence import PairedDifference
+
+__all__ = ["PairedDifference", "paired_difference"]
+
+_METHODS = {
+    "mcnemar": "paired bootstrap of the joint cells",
+    "delong": "DeLong",
+    "bootstrap": "paired row bootstrap",
+}
+
+
+def paired_difference(
+    policy: MetricPolicy,
+    y_test: np.ndarray,
+    candidate: Evaluation,
+    candidate_preds: Mapping[str, np.ndarray],
+    baseline: Evaluation,
+    baseline_preds: Mapping[str, np.ndarray],
+    *,
+    n_resamples: int = 1000,
+    confidence: float = 0.95,
+    seed: int = 0,
+) -> PairedDifference | None:
+    """The paired difference of two evaluated models, or None if it has no value.
+
+    Parameters
+    ----------
+    policy
+        The plan's metric policy.
+    y_test
+        Test labels (or values) in the order of the stored predictions.
+    candidate, baseline
+        The two evaluations (their operating thresholds and costs are reused).
+    candidate_preds, baseline_preds
+        Stored test predictions: ``{"pred": ..., "score": ...}``.
+    n_resamples, confidence, seed
+        Bootstrap settings.
+    """
+    if candidate.value is None or baseline.value is None:
+        return None
+    try:
+        (found,) = paired_table(
+            y_test,
+            _model(policy, candidate, candidate_preds),
+            [_model(policy, baseline, baseline_preds)],
+            metrics=[policy],
+            task=policy.task,  # type: ignore[arg-type]
+            n_resamples=n_resamples,
+            confidence=confidence,
+            seed=seed,
+        )
+    except MetricError:
+        return None  # e.g. one class only in y_test for roc_auc
+    c = found.comparison()
+    how = _METHODS[found.test]
+    if policy.kind == "constrained":
+        how += " at each model's operating threshold"
+    single = policy.kind in ("single", "constrained") and policy.optimise is not None
+    return PairedDifference(
+        candidate=candidate.name,
+        baseline=baseline.name,
+        metric=policy.optimise if single and policy.optimise else policy.name,
+        value_candidate=c.value_b,
+        value_baseline=c.value_a,
+        difference=c.difference,
+        lo=c.lo,
+        hi=c.hi,
+        higher_is_better=c.higher_is_better,
+        method=how,
+        p_value=c.p_value,
+    )
+
+
+def _model(
+    policy: MetricPolicy, evaluation: Evaluation, preds: Mapping[str, np.ndarray]
+) -> PairedModel:
+    """One model as the paired table sees it: labels at its threshold, scores when read."""
+    score = preds.get("score")
+    if policy.task == "binary" and score is not None and score.ndim == 1:
+        threshold = evaluation.threshold if evaluation.threshold is not None else 0.5
+        return PairedModel(
+            name=evaluation.name, score=score, threshold=threshold, costs=evaluation.costs
+        )
+    reads_scores = policy.task == "multiclass" and bool(policy.names & THRESHOLD_FREE)
+    return PairedModel(
+        name=evaluation.name,
+        pred=preds["pred"],
+        score=score if reads_scores else None,
+        costs=evaluation.costs,
+    )

@@ -1,0 +1,36 @@
+"""The baseline ladder: declared, scripted and trained rungs on one axis.
+
+- :func:`run_ladder` -- cross-validate trained rungs (see :data:`RUNGS`), your own
+  estimators (:class:`CustomRung`) and scripted rules on the training part, score
+  them once on the test part; returns a :class:`~mlplan.records.ladder.LadderResult`
+  with costs, budget decisions and leakage warnings;
+- :func:`declared_evaluations` -- the plan's requirement, published and human
+  baselines as evaluations with ``source="declared"``;
+- :func:`parse_rule` -- the safe rule language of scripted baselines;
+- :func:`parse_budget` -- ``"10m"`` → seconds;
+- :func:`default_rungs` -- the trained rungs a new plan proposes for its columns.
+"""
+
+from mlplan.core.baselines.budget import parse_budget
+from mlplan.core.baselines.declared import declared_evaluations
+from mlplan.core.baselines.ladder import CustomRung, predict, run_ladder
+from mlplan.core.baselines.leakage import LEAKAGE_CODES, check_leakage
+from mlplan.core.baselines.rules import Rule, parse_rule
+from mlplan.core.baselines.rungs import RUNGS, RungSpec, build_estimator, default_rungs, rung_spec
+
+__all__ = [
+    "LEAKAGE_CODES",
+    "RUNGS",
+    "CustomRung",
+    "Rule",
+    "RungSpec",
+    "build_estimator",
+    "check_leakage",
+    "declared_evaluations",
+    "default_rungs",
+    "parse_budget",
+    "parse_rule",
+    "predict",
+    "run_ladder",
+    "rung_spec",
+]

@@ -1,0 +1,267 @@
+"""How many labelled examples each target needs, and what they cost, from learning curves."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+
+from mlplan._json import json_ready
+from mlplan.core.data.dataset import Dataset
+from mlplan.core.forecast.extrapolate import Extrapolation, extrapolate
+from mlplan.core.metrics import MetricPolicy
+from mlplan.errors import MetricError
+from mlplan.records.forecast import Forecast, LearningCurve, RungForecast, TargetNeed
+from mlplan.schema.plan import MetricSection, Plan
+
+__all__ = ["default_forecast_rungs", "forecast_event", "forecast_from_curves"]
+
+
+_GRID_STEPS = (0.1, 0.25, 0.5, 0.75)
+
+
+def forecast_from_curves(
+    curves: Sequence[LearningCurve],
+    *,
+    plan: Plan,
+    policy: MetricPolicy,
+    dataset: Dataset,
+    n_train: int,
+    measured: Sequence[str],
+    targets: Sequence[float] | None = None,
+) -> Forecast:
+    """Extrapolate measured learning curves and say how much data each target needs.
+
+    Parameters
+    ----------
+    curves
+        One learning curve per rung (:func:`~mlplan.core.forecast.curves.learning_curves`).
+    plan, policy, dataset
+        The plan (requirement, labelling cost), its metric policy and the data.
+    n_train
+        Training rows the project has now.
+    measured
+        The rungs whose curves were asked for (for the pre-training hint).
+    targets
+        Target levels of the plan's metric; default: the requirement (when the plan
+        states one for its metric) and a grid between today's value and the bound.
+    """
+    requirement = _requirement(plan.baselines.requirement, plan.metric)
+    bounds = None if policy.kind == "formula" else policy.value_range
+    per_rung = []
+    notes = []
+    for curve in curves:
+        sizes, scores = np.asarray(curve.sizes, float), np.asarray(curve.scores, float)
+        keep = np.isfinite(scores)
+        if len(np.unique(sizes[keep])) < 2:
+            notes.append(f"{curve.rung}: the metric is undefined at most sizes; no forecast")
+            continue
+        levels = _target_levels(targets, requirement, curve, policy, bounds)
+        per_rung.append(
+            _rung_forecast(
+                curve,
+                sizes[keep],
+                scores[keep],
+                levels,
+                policy,
+                bounds,
+                plan.data.labelling_cost_per_example,
+                n_have=n_train,
+            )
+        )
+    hint = _pretraining_hint(per_rung, measured, dataset, n_train, requirement)
+    return Forecast(
+        project=plan.project.name,
+        metric=policy.name,
+        higher_is_better=policy.higher_is_better,
+        n_train=n_train,
+        requirement=requirement,
+        cost_per_example=plan.data.labelling_cost_per_example,
+        rungs=tuple(per_rung),
+        notes=(*notes, *([hint] if hint else [])),
+    )
+
+
+def _rung_forecast(
+    curve: LearningCurve,
+    sizes: np.ndarray,
+    scores: np.ndarray,
+    levels: list[float],
+    policy: MetricPolicy,
+    bounds: tuple[float, float] | None,
+    cost_per: float | None,
+    *,
+    n_have: int,
+) -> RungForecast:
+    query = np.geomspace(curve.n_available, 16 * curve.n_available, 25)
+    fitted: Extrapolation = extrapolate(
+        sizes, scores, query, higher_is_better=policy.higher_is_better, bounds=bounds
+    )
+    seconds_at = _fit_time_model(curve)
+    needs = []
+    for level in levels:
+        estimate = fitted.size_for(level)
+        to_label = max(0.0, estimate.n - n_have) if estimate.reachable else None
+        costs = [
+            None if cost_per is None or not math.isfinite(n) else max(0.0, n - n_have) * cost_per
+            for n in (estimate.n, estimate.lo, estimate.hi)
+        ]
+        needs.append(
+            TargetNeed(
+                target=float(level),
+                n=float(estimate.n),
+                lo=float(estimate.lo),
+                hi=float(estimate.hi),
+                reachable=bool(estimate.reachable),
+                reason=estimate.reason,
+                to_label=to_label,
+                cost=costs[0],
+                cost_lo=costs[1],
+                cost_hi=costs[2],
+                fit_seconds=seconds_at(estimate.n) if estimate.reachable else None,
+            )
+        )
+    return RungForecast(
+        rung=curve.rung,
+        curve=curve,
+        query_sizes=tuple(float(q) for q in fitted.query_sizes),
+        mean=tuple(float(v) for v in fitted.mean),
+        lo=tuple(float(v) for v in fitted.lo),
+        hi=tuple(float(v) for v in fitted.hi),
+        family=fitted.family,
+        ceiling=float(fitted.ceiling.mean),
+        ceiling_lo=float(fitted.ceiling.lo),
+        ceiling_hi=float(fitted.ceiling.hi),
+        needs=tuple(needs),
+    )
+
+
+#: "Short of data": the requirement needs more than this many times the labels held.
+SHORT_OF_DATA = 10.0
+
+
+def _pretraining_hint(
+    rungs: Sequence[RungForecast],
+    measured: Sequence[str],
+    dataset: Any,
+    n_train: int,
+    requirement: float | None,
+) -> str | None:
+    """Suggest a pre-trained rung's curve when labels are short for text or images."""
+
+    def judged(rung: RungForecast) -> list[TargetNeed]:
+        # The requirement when there is one, else the smallest improvement asked for.
+        wanted = [n for n in rung.needs if n.target == requirement]
+        return wanted or list(rung.needs[:1])
+
+    short = any(
+        not need.reachable or need.n > SHORT_OF_DATA * n_train
+        for rung in rungs
+        for need in judged(rung)
+    )
+    kinds = {c.kind.value for c in dataset.columns if c.is_feature}
+    perceptual = "text" in kinds or len(dataset.columns) > 256  # free text, or pixel columns
+    if not short or "pretrained" in measured or not perceptual:
+        return None
+    return (
+        "labels are short for this target: a model pre-trained on a larger similar dataset "
+        "often needs far fewer; measure its curve with 'mlplan forecast --rung pretrained'"
+    )
+
+
+def _fit_time_model(curve: LearningCurve) -> Callable[[float], float | None]:
+    """Fit seconds as a power law of size (log-log least squares over the measured fits)."""
+    sizes = np.asarray(curve.sizes, float)
+    seconds = np.asarray(curve.fit_seconds, float)
+    ok = (seconds > 0) & np.isfinite(seconds)
+    if len(np.unique(sizes[ok])) < 2:
+        return lambda n: None
+    slope, intercept = np.polyfit(np.log(sizes[ok]), np.log(seconds[ok]), 1)
+    return lambda n: float(np.exp(intercept) * n**slope) if math.isfinite(n) else None
+
+
+def default_forecast_rungs(
+    ladder: Sequence[str], evaluations: Sequence[dict[str, Any]], higher_is_better: bool
+) -> list[str]:
+    """The two best trained rungs of a run by cross-validation, else the plan's first two."""
+    trained = [r for r in ladder if r != "dummy"] or ["linear"]
+    ranked = [
+        e
+        for e in evaluations
+        if e["source"] == "rung" and e["name"] in trained and e.get("cv_mean") is not None
+    ]
+    sign = 1.0 if higher_is_better else -1.0
+    ranked.sort(key=lambda e: -sign * e["cv_mean"])
+    return [e["name"] for e in ranked[:2]] or trained[:2]
+
+
+def _requirement(requirement: dict[str, float], metric: MetricSection) -> float | None:
+    if metric.optimise and metric.optimise in requirement:
+        return float(requirement[metric.optimise])
+    return None
+
+
+def _target_levels(
+    targets: Sequence[float] | None,
+    requirement: float | None,
+    curve: LearningCurve,
+    policy: MetricPolicy,
+    bounds: tuple[float, float] | None,
+) -> list[float]:
+    if targets:
+        levels = [float(t) for t in targets]
+        if bounds is not None:
+            for level in levels:
+                if not bounds[0] <= level <= bounds[1]:
+                    raise MetricError(
+                        f"--target {level}: outside the range of {policy.name} "
+                        f"[{bounds[0]}, {bounds[1]}]"
+                    )
+        return levels
+    _, means = curve.means()
+    today = float(means[-1])
+    if policy.higher_is_better:
+        best = bounds[1] if bounds and math.isfinite(bounds[1]) else today + abs(today)
+        grid = [today + step * (best - today) for step in _GRID_STEPS]
+    else:
+        best = bounds[0] if bounds and math.isfinite(bounds[0]) else 0.0
+        grid = [today - step * (today - best) for step in _GRID_STEPS]
+    levels = [*([requirement] if requirement is not None else []), *grid]
+    return sorted(set(round(v, 4) for v in levels), reverse=not policy.higher_is_better)
+
+
+def forecast_event(result: Forecast) -> dict[str, Any]:
+    """What the store keeps: a summary other tools (advice, portfolio) can read."""
+    best = result.rungs[0] if result.rungs else None
+    if best is not None:
+        sign = 1.0 if result.higher_is_better else -1.0
+        best = max(result.rungs, key=lambda r: sign * r.mean[0])
+    targets = (
+        [
+            {
+                "target": need.target,
+                "n": need.n,
+                "lo": need.lo,
+                "hi": need.hi,
+                "reachable": need.reachable,
+                "cost": need.cost,
+            }
+            for need in best.needs
+        ]
+        if best
+        else []
+    )
+    return json_ready(
+        {
+            "summary": f"forecast for {result.metric} with {best.rung if best else 'no rung'}",
+            "metric": result.metric,
+            "rung": best.rung if best else None,
+            "n_train": result.n_train,
+            "requirement": result.requirement,
+            "ceiling": best.ceiling if best else None,
+            "targets": targets,
+            "forecast": result.to_dict(),
+        }
+    )

@@ -1,0 +1,1 @@
+"""Reports: HTML, Markdown and JSON renderings of records, and their charts."""

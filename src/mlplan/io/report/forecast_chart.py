@@ -1,0 +1,105 @@
+"""The forecast chart: learning curves with their forecast band, and data needed per target."""
+
+from __future__ import annotations
+
+import io
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.axes import Axes
+from numpy.typing import ArrayLike
+
+from mlplan.records.forecast import Forecast
+
+__all__ = ["forecast_chart"]
+
+_COLOURS = ("#1f6feb", "#d1242f", "#2da44e", "#8250df")
+
+
+def forecast_chart(result: Forecast, *, image_format: str = "png") -> bytes:
+    """Render the forecast (PNG or SVG bytes).
+
+    Left: observed scores per size and fold, their means, the extrapolated mean
+    and its 80 % band, the requirement, and where the band's pessimistic edge
+    crosses it. Right: labelled examples needed per target level (the measured
+    cost-vs-accuracy curve), with the labelling cost on a second axis when the
+    plan prices labels.
+    """
+    fig, (curves, needs) = plt.subplots(1, 2, figsize=(12.0, 4.6), dpi=110)
+    _curves(curves, result)
+    _needs(needs, result)
+    fig.suptitle(f"{result.project}: how much data for {result.metric}?")
+    fig.tight_layout()
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format=image_format)
+    plt.close(fig)
+    return buffer.getvalue()
+
+
+def _curves(ax: Axes, result: Forecast) -> None:
+    for colour, rung in zip(_COLOURS, result.rungs, strict=False):
+        ax.scatter(rung.curve.sizes, rung.curve.scores, s=10, alpha=0.3, color=colour)
+        sizes, means = rung.curve.means()
+        ax.plot(sizes, means, "o-", color=colour, label=f"{rung.rung} (measured)")
+        ax.plot(rung.query_sizes, rung.mean, "--", color=colour, label=f"{rung.rung} (forecast)")
+        ax.fill_between(rung.query_sizes, rung.lo, rung.hi, color=colour, alpha=0.15, lw=0)
+        for need in rung.needs:
+            crossing = need.target == result.requirement and need.reachable
+            if crossing and np.isfinite(need.hi):
+                ax.axvline(need.hi, color=colour, linestyle=":", linewidth=1)
+    if result.requirement is not None:
+        ax.axhline(result.requirement, color="#57606a", linestyle="-.", label="requirement")
+    ax.set_xscale("log")
+    ax.set_xlabel("training examples")
+    ax.set_ylabel(result.metric)
+    ax.set_title("learning curves, 80 % forecast band")
+    ax.grid(alpha=0.3)
+    ax.legend(frameon=False, fontsize=8)
+
+
+def _needs(ax: Axes, result: Forecast) -> None:
+    for colour, rung in zip(_COLOURS, result.rungs, strict=False):
+        reachable = [n for n in rung.needs if n.reachable and np.isfinite(n.n)]
+        if not reachable:
+            continue
+        targets = np.array([x.target for x in reachable])
+        needed = np.array([x.n for x in reachable])
+        lo = np.array([x.lo for x in reachable])
+        cap = 10 * max(needed.max(), result.n_train)  # an open upper edge is drawn up to here
+        hi = np.array([min(x.hi, cap) for x in reachable])
+        ax.errorbar(
+            targets,
+            needed,
+            yerr=[needed - lo, hi - needed],
+            fmt="o-",
+            color=colour,
+            capsize=3,
+            label=rung.rung,
+        )
+        unreachable = [x.target for x in rung.needs if not x.reachable]
+        for target in unreachable:
+            ax.axvline(target, color=colour, alpha=0.3, linestyle=":")
+    ax.axhline(result.n_train, color="#57606a", linestyle="-.", label="training rows today")
+    if result.requirement is not None:
+        ax.axvline(result.requirement, color="#57606a", linestyle="--", label="requirement")
+    ax.set_yscale("log")
+    ax.set_xlabel(f"target {result.metric}")
+    ax.set_ylabel("training examples needed")
+    ax.set_title("data needed per target, 80 % interval (dotted: not reachable)")
+    ax.grid(alpha=0.3)
+    price = result.cost_per_example
+    if price:
+        n_now = result.n_train
+
+        def to_cost(examples: ArrayLike) -> ArrayLike:
+            return np.maximum(np.asarray(examples, float) - n_now, 0.0) * price
+
+        def to_examples(cost: ArrayLike) -> ArrayLike:
+            return np.asarray(cost, float) / price + n_now
+
+        axis = ax.secondary_yaxis("right", functions=(to_cost, to_examples))
+        axis.set_ylabel("labelling cost to add")
+    ax.legend(frameon=False, fontsize=8)

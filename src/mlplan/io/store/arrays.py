@@ -1,0 +1,22 @@
+"""Arrays in the store: ``.npy`` bytes, never pickled."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import numpy as np
+
+__all__ = ["from_npy", "to_npy"]
+
+
+def to_npy(array: Any) -> bytes:
+    """An array as ``.npy`` bytes (object arrays are refused: they would need pickle)."""
+    buffer = io.BytesIO()
+    np.save(buffer, np.asarray(array), allow_pickle=False)
+    return buffer.getvalue()
+
+
+def from_npy(blob: bytes) -> np.ndarray:
+    """Inverse of :func:`to_npy`; pickled content is refused."""
+    return np.load(io.BytesIO(blob), allow_pickle=False)

@@ -1,0 +1,1 @@
+"""Shared records: frozen, typed, serialisable; every layer may import them (no engines)."""

@@ -1,0 +1,1 @@
+"""The typed specification of plans and ideas files (pydantic models; no I/O)."""

@@ -1,0 +1,220 @@
+"""The plan file schema: what ``mlplan.yaml`` may contain.
+
+Every section is a frozen pydantic model that forbids unknown keys, so a typo in
+the plan is an error that names the key and its line rather than a silently
+ignored setting.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+Task = Literal["binary", "multiclass", "regression"]
+Stage = Literal["planning", "data", "training", "deployment"]
+Archetype = Literal["software_2_0", "human_in_the_loop", "autonomous"]
+Averaging = Literal["macro", "micro", "weighted"]
+
+#: Metrics that weigh classes equally; the ladder's rungs then use balanced class weights.
+BALANCED_METRICS = frozenset({"balanced_accuracy", "mcc", "kappa"})
+
+__all__ = [
+    "AdviceSection",
+    "Archetype",
+    "Averaging",
+    "BaselinesSection",
+    "DataSection",
+    "GateSection",
+    "HumanBaseline",
+    "MetricSection",
+    "ModelEntry",
+    "Plan",
+    "ProjectSection",
+    "PublishedBaseline",
+    "ScriptedRule",
+    "SplitSection",
+    "Stage",
+    "Task",
+]
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ProjectSection(_Section):
+    """Who the project is for and where it stands in the lifecycle."""
+
+    name: str
+    description: str | None = None
+    archetype: Archetype = "software_2_0"
+    stage: Stage = "planning"
+
+
+class SplitSection(_Section):
+    """How the held-out test set is drawn; its row ids are frozen in the store."""
+
+    test_size: float = Field(0.2, gt=0.0, lt=1.0)
+    group: str | None = None
+    time: str | None = None
+    seed: int = 0
+
+    @model_validator(mode="after")
+    def _one_strategy(self) -> SplitSection:
+        if self.group and self.time:
+            raise ValueError("give either 'group' or 'time', not both")
+        return self
+
+
+class DataSection(_Section):
+    """Where the labelled data lives and which column is the target."""
+
+    path: str
+    target: str
+    id: str | None = None
+    task: Task | None = None
+    positive: str | int | float | bool | None = None
+    sample: int | None = Field(None, gt=0)
+    drop: list[str] = Field(default_factory=list)
+    split: SplitSection = Field(default_factory=lambda: SplitSection())
+    labelling_cost_per_example: float | None = Field(None, ge=0.0)
+
+
+class MetricSection(_Section):
+    """The one number the project optimises (exactly one way of building it)."""
+
+    optimise: str | None = None
+    subject_to: dict[str, str] = Field(default_factory=dict)
+    average: list[str] | None = None
+    weighted: dict[str, float] | None = None
+    fbeta: float | None = Field(None, gt=0.0)
+    formula: str | None = None
+    averaging: Averaging | None = None
+    confidence: float = Field(0.95, gt=0.0, lt=1.0)
+    resamples: int = Field(1000, ge=0)
+
+    def names(self) -> list[str]:
+        """The metric names this section combines (optimised, averaged or weighted)."""
+        return [
+            *([self.optimise] if self.optimise else []),
+            *(self.average or []),
+            *(self.weighted or {}),
+        ]
+
+    @property
+    def weighs_classes_equally(self) -> bool:
+        """Whether the metric gives every class the same weight (then so do the rungs)."""
+        return any(name in BALANCED_METRICS for name in self.names())
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> MetricSection:
+        given = [
+            k
+            for k in ("optimise", "average", "weighted", "fbeta", "formula")
+            if getattr(self, k) is not None
+        ]
+        if len(given) != 1:
+            raise ValueError(
+                "give exactly one of optimise, average, weighted, fbeta, formula; "
+                f"got {', '.join(given) if given else 'none'}"
+            )
+        if self.subject_to and self.optimise is None:
+            raise ValueError("subject_to goes with optimise")
+        return self
+
+
+class PublishedBaseline(_Section):
+    """A published result, with a note on whether the comparison is fair."""
+
+    model_config = ConfigDict(extra="allow", frozen=True)
+
+    name: str
+    source: str | None = None
+    same_data: bool | None = None
+    same_split: bool | None = None
+    note: str | None = None
+
+
+class HumanBaseline(_Section):
+    """Human performance: who labelled, at what cost, on how many examples."""
+
+    model_config = ConfigDict(extra="allow", frozen=True)
+
+    name: str
+    cost_per_example: float | None = Field(None, ge=0.0)
+    n_examples: int | None = Field(None, gt=0)
+
+
+class ScriptedRule(_Section):
+    """A rule-based baseline: a safe expression over columns."""
+
+    name: str
+    rule: str
+
+
+class BaselinesSection(_Section):
+    """The ladder of baselines: declared rungs and the trained rungs to run."""
+
+    requirement: dict[str, float] = Field(default_factory=dict)
+    published: list[PublishedBaseline] = Field(default_factory=list)
+    human: list[HumanBaseline] = Field(default_factory=list)
+    scripted: list[ScriptedRule] = Field(default_factory=list)
+    ladder: list[str] = Field(default_factory=lambda: ["dummy", "linear"])
+    cv_folds: int | None = Field(None, ge=2, le=20)  # None: 5, or 3 from 50,000 training rows
+    budget: str | None = None
+
+
+class GateSection(_Section):
+    """The regression gate: what a candidate must show before it replaces the champion.
+
+    ``non_inferiority`` maps a metric (``metric`` is the plan's one number) to the
+    largest drop allowed against the champion, judged on the lower bound of the
+    paired interval; ``floors`` default to ``baselines.requirement``;
+    ``must_beat`` defaults to every ladder rung of the latest run.
+    """
+
+    non_inferiority: dict[str, float] = Field(default_factory=lambda: {"metric": 0.01})
+    floors: dict[str, float] | None = None
+    floors_on: Literal["estimate", "lower_bound"] = "estimate"
+    must_beat: list[str] | None = None
+    confidence: float = Field(0.95, gt=0.0, lt=1.0)
+    resamples: int = Field(2000, ge=100)
+    seed: int = 0
+
+    @model_validator(mode="after")
+    def _margins(self) -> GateSection:
+        for name, margin in self.non_inferiority.items():
+            if not 0.0 <= margin < float("inf"):
+                raise ValueError(f"non_inferiority.{name}: margin must be >= 0; got {margin!r}")
+        return self
+
+
+class AdviceSection(_Section):
+    """How advice is shown: rules muted by code (``mute: [ADV003]``) show as muted."""
+
+    mute: list[str] = Field(default_factory=list)
+
+
+class ModelEntry(_Section):
+    """A model trained elsewhere, known by its predictions on the test rows."""
+
+    name: str
+    predictions: str
+    id_column: str | None = None
+    score_column: str | None = None
+    label_column: str | None = None
+
+
+class Plan(_Section):
+    """The whole plan file."""
+
+    project: ProjectSection
+    data: DataSection
+    metric: MetricSection
+    baselines: BaselinesSection = Field(default_factory=lambda: BaselinesSection())
+    models: list[ModelEntry] = Field(default_factory=list)
+    gate: GateSection = Field(default_factory=lambda: GateSection())
+    advice: AdviceSection = Field(default_factory=lambda: AdviceSection())
+    #: Report folder; default ``<plan name>-out`` beside the plan (``mlplan-out`` for mlplan.yaml).
+    output: str | None = None
