@@ -40,6 +40,7 @@ lint: $(VENV)/.test
 	$(BIN)/ruff check src tests benchmarks examples
 	$(BIN)/ruff format --check src tests
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 clean:
 	rm -rf $(VENV) $(DEMO)/data $(DEMO)/split $(DEMO)/preds $(DEMO)/mlplan-out $(DEMO)/.mlplan

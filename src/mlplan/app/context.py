@@ -24,10 +24,22 @@ from mlplan.io.plan.load import PlanFile, load_plan
 from mlplan.io.store import HOME_VARIABLE, Store, Tx, store_path
 from mlplan.schema.plan import Plan, Stage
 
-__all__ = ["Context", "PlanRef", "plan_key"]
+__all__ = ["Context", "PlanRef", "forget_stored", "plan_key", "stored_so_far"]
 
 PlanRef = str | Path | PlanFile | None
 _T = TypeVar("_T")
+#: What the commands of this process committed, in order ("run #3", "a stage move").
+_STORED: list[str] = []
+
+
+def stored_so_far() -> tuple[str, ...]:
+    """What this process has committed to a store so far (for the interrupt message)."""
+    return tuple(_STORED)
+
+
+def forget_stored() -> None:
+    """Start a new command: nothing stored yet."""
+    _STORED.clear()
 
 
 def plan_key(plan_file: PlanFile) -> str:
@@ -68,10 +80,8 @@ class Context:
     def __enter__(self) -> Context:
         return self
 
-    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, _: Any) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.store.close()
-        if exc is not None and self.committed and isinstance(exc, KeyboardInterrupt):
-            exc.add_note("the command's records were stored before the interrupt")
 
     @property
     def plan(self) -> Plan:
@@ -149,10 +159,11 @@ class Context:
         """True when the split is not stored yet (it will be at :meth:`commit`)."""
         return self._split_is_new and not self.committed
 
-    def commit(self, write: Callable[[Tx], _T] | None = None) -> _T | None:
+    def commit(self, write: Callable[[Tx], _T] | None = None, *, what: str = "") -> _T | None:
         """Write what the command records in one transaction: queued writes, then ``write``.
 
-        Returns what ``write`` returns (e.g. the new run's id).
+        ``what`` names it for an interrupt message (``"run #{result}"`` is formatted with
+        what ``write`` returns). Returns what ``write`` returns (e.g. the new run's id).
         """
         result: _T | None = None
         with self.store.transaction() as tx:
@@ -160,6 +171,10 @@ class Context:
                 pending(tx)
             if write is not None:
                 result = write(tx)
+        if self._split_is_new:
+            _STORED.append(f"the new split of {self.key}")
+        if what:
+            _STORED.append(what.format(result=result))
         self._pending.clear()
         self.committed = True
         return result

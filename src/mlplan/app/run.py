@@ -125,16 +125,14 @@ def run(
             else latest_forecast(ctx.store, policy.name),
         )
         advice = judge(evidence, mute=section.advice.mute)
-        run_id = ctx.commit(lambda tx: _write(tx, result, predictions, advice, sizes))
+        run_id = ctx.commit(
+            lambda tx: _write(tx, result, predictions, advice, sizes), what="run #{result}"
+        )
         assert run_id is not None
         output = ctx.output
     result = replace(result, run_id=run_id, advice=replace(advice, run_id=run_id), forecast=sizes)
     if write_reports:
-        try:
-            result = _with_reports(result, output)
-        except KeyboardInterrupt as exc:
-            exc.add_note(f"run #{run_id} was stored; its reports were not written")
-            raise
+        result = _with_reports(result, output)
     return result
 
 

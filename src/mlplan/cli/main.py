@@ -28,16 +28,17 @@ _STORE = 3
 def main() -> None:
     """Entry point of the ``mlplan`` console script."""
     state["debug"] = "--debug" in sys.argv
+    context = sys.modules.get("mlplan.app.context")
+    if context is not None:  # commands called in-process one after another (tests)
+        context.forget_stored()
     try:
         code = app(standalone_mode=False)
     except MlplanError as exc:
         _fail(exc.exit_code, "error:", str(exc))
     except sqlite3.Error as exc:  # a store error that escaped the store's own handling
         _fail(_STORE, "store error:", str(exc))
-    except KeyboardInterrupt as exc:
-        said = "; ".join(getattr(exc, "__notes__", ())) or "the store is unchanged"
-        err.print(f"interrupted; {said}", highlight=False)
-        sys.exit(EXIT_INTERRUPTED)
+    except KeyboardInterrupt:
+        _interrupted()
     except Exit as exc:
         sys.exit(exc.exit_code)
     except Abort:
@@ -60,9 +61,24 @@ def main() -> None:
             f"{type(exc).__name__}: {exc} (a bug in mlplan; rerun with --debug for the "
             "traceback and report it)",
         )
-    if code == EXIT_INTERRUPTED:  # Ctrl-C inside click's own handling
-        err.print("interrupted; the store is unchanged")
+    if code == EXIT_INTERRUPTED:  # Typer turns Ctrl-C inside a command into this code
+        _interrupted()
     sys.exit(code if isinstance(code, int) else 0)
+
+
+def _interrupted() -> None:
+    """Say exactly what the interrupted command had stored (nothing, or which records)."""
+    context = sys.modules.get("mlplan.app.context")  # not imported: nothing was stored
+    stored = context.stored_so_far() if context is not None else ()
+    if stored:
+        message = (
+            f"interrupted after storing {', '.join(stored)}; what came after it "
+            "(reports, later steps) was not written"
+        )
+    else:
+        message = "interrupted; the store is unchanged"
+    err.print(message, highlight=False)
+    sys.exit(EXIT_INTERRUPTED)
 
 
 def _fail(code: int, label: str, message: str) -> None:

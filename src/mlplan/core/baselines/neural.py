@@ -24,8 +24,7 @@ from sklearn.utils.multiclass import unique_labels
 from mlplan.core.baselines.preprocess import tabular_preprocessor
 from mlplan.core.baselines.text import TextFeatures
 from mlplan.core.data.columns import ColumnKind
-from mlplan.core.data.pixels import image_shape
-from mlplan.io.data.images import image_columns
+from mlplan.core.data.pixels import image_columns, image_shape
 from mlplan.schema.plan import Task
 
 __all__ = ["BalancedMLPClassifier", "SmallCNN", "neural_net", "torch_available"]

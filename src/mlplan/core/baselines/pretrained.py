@@ -36,8 +36,7 @@ import pandas as pd
 
 from mlplan.core.data.columns import ColumnKind
 from mlplan.core.data.dataset import Dataset
-from mlplan.core.data.pixels import image_shape
-from mlplan.io.data.images import image_columns
+from mlplan.core.data.pixels import image_columns, image_shape
 
 __all__ = [
     "IMAGE_MODEL",

@@ -12,7 +12,6 @@ from typing import Any
 
 import numpy as np
 
-from mlplan.app.portfolio_evidence import Measured
 from mlplan.core.portfolio.montecarlo import simulate
 from mlplan.core.portfolio.scoring import (
     DRIVERS,
@@ -24,7 +23,13 @@ from mlplan.core.portfolio.scoring import (
     total_score,
 )
 from mlplan.errors import PlanError
-from mlplan.records.portfolio import CostEstimate, DriverScore, PortfolioResult, RankedIdea
+from mlplan.records.portfolio import (
+    CostEstimate,
+    DriverScore,
+    Measured,
+    PortfolioResult,
+    RankedIdea,
+)
 from mlplan.schema.ideas import IdeasSpec
 
 __all__ = ["rank_ideas"]
