@@ -9,12 +9,14 @@ these codes instead of the strings.
 
 from __future__ import annotations
 
+from numbers import Integral, Real
 from typing import Any
 
 import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, OneToOneFeatureMixin, TransformerMixin
-from sklearn.utils.validation import check_is_fitted
+from sklearn.utils import Tags
+from sklearn.utils.validation import check_is_fitted, check_scalar, validate_data
 
 __all__ = ["MISSING_LEVEL", "LevelCodes"]
 
@@ -26,7 +28,9 @@ class LevelCodes(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
     """Each categorical column becomes codes ``0 … L-1`` of its frequent levels.
 
     Text values are compared as they are, other values (numbers, categories) as
-    their text; a missing value is the level ``"(missing)"``.
+    their text; a missing value is the level ``"(missing)"``. A DataFrame is read
+    column by column as it is; any other 2-D input (arrays of text, numbers or
+    objects) is first validated by scikit-learn's ``check_array``.
     The kept levels of a column are its most frequent ones, at most
     ``max_levels - 1`` of them, each covering at least ``min_share`` of the
     fitting rows; every other value (a rare level, or one never seen in fitting)
@@ -43,6 +47,10 @@ class LevelCodes(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
     ----------
     levels_ : list of pandas.Index
         The kept levels of each column, most frequent first.
+    n_features_in_ : int
+        Columns seen in fitting.
+    feature_names_in_ : ndarray of str
+        Their names, when fitted on a DataFrame with string column names.
 
     Examples
     --------
@@ -59,32 +67,81 @@ class LevelCodes(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         self.min_share = min_share
 
     def fit(self, X: Any, y: Any = None) -> LevelCodes:
-        """Learn the kept levels of every column."""
-        frame = _frame(X)
+        """Learn the kept levels of every column.
+
+        Parameters
+        ----------
+        X : DataFrame or array-like of shape (n_samples, n_features)
+            The categorical columns.
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        self : LevelCodes
+            This transformer, fitted.
+        """
+        check_scalar(self.max_levels, "max_levels", Integral, min_val=1)
+        check_scalar(self.min_share, "min_share", Real, min_val=0.0, max_val=1.0)
+        frame = self._frame(X, reset=True)
         floor = self.min_share * len(frame)
         self.levels_ = []
         for name in frame.columns:
-            counts = _as_levels(frame[name]).value_counts(sort=True)
-            kept = counts[counts >= floor].index[: max(self.max_levels - 1, 1)]
+            column = _as_levels(frame[name])
+            kept = self._kept(column, floor)
+            # pandas counts dicts and lists, but cannot look them up later
+            if not all(map(_is_hashable, kept)):
+                kept = self._kept(_hashable(column), floor)
             self.levels_.append(pd.Index(kept))
-        self.n_features_in_ = frame.shape[1]
-        if isinstance(X, pd.DataFrame):
-            self.feature_names_in_ = np.asarray(frame.columns, dtype=object)
         return self
 
     def transform(self, X: Any) -> np.ndarray:
-        """Codes as a float array of shape ``(n_rows, n_columns)``."""
+        """Codes as a float array of shape ``(n_rows, n_columns)``.
+
+        Parameters
+        ----------
+        X : DataFrame or array-like of shape (n_samples, n_features)
+            The columns seen in fitting, in the same order.
+
+        Returns
+        -------
+        codes : ndarray of shape (n_samples, n_features)
+            Each value's code, ``len(levels_[j])`` ("other") for a rare or unseen one.
+        """
         check_is_fitted(self, "levels_")
-        frame = _frame(X)
+        frame = self._frame(X, reset=False)
         out = np.empty(frame.shape, dtype=np.float64)
         for j, (name, levels) in enumerate(zip(frame.columns, self.levels_, strict=True)):
-            codes = levels.get_indexer(_as_levels(frame[name]))
+            codes = _codes(levels, _as_levels(frame[name]))
             out[:, j] = np.where(codes < 0, len(levels), codes)
         return out
 
+    def _kept(self, column: pd.Series, floor: float) -> pd.Index:
+        counts = column.value_counts(sort=True)
+        return counts[counts >= floor].index[: max(self.max_levels - 1, 1)]
 
-def _frame(X: Any) -> pd.DataFrame:
-    return X if isinstance(X, pd.DataFrame) else pd.DataFrame(X)
+    def _frame(self, X: Any, *, reset: bool) -> pd.DataFrame:
+        """``X`` as a DataFrame, its shape and feature names checked against fitting."""
+        if isinstance(X, pd.DataFrame):
+            # only names and width are checked: converting the whole frame to one
+            # object array (``check_array``) costs more than the lookups themselves
+            validate_data(self, X, skip_check_array=True, reset=reset)
+            if reset and len(X) == 0:
+                raise ValueError(
+                    f"Found a DataFrame with 0 rows while a minimum of 1 is required by "
+                    f"{type(self).__name__}."
+                )
+            return X
+        # dtype=None keeps text and objects as they are; NaN is the missing level
+        array = validate_data(self, X, reset=reset, dtype=None, ensure_all_finite=False)
+        return pd.DataFrame(array)
+
+    def __sklearn_tags__(self) -> Tags:
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = True
+        tags.input_tags.categorical = True
+        tags.input_tags.string = True
+        return tags
 
 
 def _as_levels(column: pd.Series) -> pd.Series:
@@ -96,3 +153,28 @@ def _as_levels(column: pd.Series) -> pd.Series:
     if column.dtype != object:
         column = column.astype("string").astype(object)
     return column.fillna(MISSING_LEVEL)
+
+
+def _codes(levels: pd.Index, column: pd.Series) -> np.ndarray:
+    # pandas takes any array-like here; its stubs only name Index
+    try:
+        return levels.get_indexer(column)  # type: ignore[arg-type]
+    except TypeError:  # a dict or list in the column
+        return levels.get_indexer(_hashable(column))  # type: ignore[arg-type]
+
+
+def _is_hashable(value: Any) -> bool:
+    try:
+        hash(value)
+    except TypeError:
+        return False
+    return True
+
+
+def _hashable(column: pd.Series) -> pd.Series:
+    """The column with each value that cannot be hashed (a dict, a list) as its text.
+
+    Only called for a column that holds such values, so ordinary columns never
+    pay for this value-by-value pass.
+    """
+    return column.map(lambda value: value if _is_hashable(value) else str(value))
