@@ -49,7 +49,7 @@ def test_shared_resamples_equal_the_engines_compare(cancer) -> None:  # type: ig
         confidence=0.9,
     )
     for metric, found in zip(metrics, table, strict=False):
-        ours = found.comparison()
+        ours = found
         theirs = compare(
             y,
             (a >= 0.5).astype(int),
@@ -66,7 +66,7 @@ def test_shared_resamples_equal_the_engines_compare(cancer) -> None:  # type: ig
             theirs.hi,
             theirs.p_value,
         )
-    f1 = table[-1].comparison()
+    f1 = table[-1]
     assert abs(f1.value_b - f1_score(y, b >= 0.5)) < 1e-12
     assert abs(f1.value_a - f1_score(y, a >= 0.5)) < 1e-12
 

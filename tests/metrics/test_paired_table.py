@@ -208,9 +208,9 @@ def test_row_bootstrap_equals_brute_force_at_small_n(cancer, name, fn) -> None: 
         seed=11,
     )
     lo, hi = _brute(y, a, b, fn, 11, 300)
-    raw = r.comparison()
-    assert raw.lo is not None and raw.hi is not None
-    assert abs(raw.lo - lo) < 1e-12 and abs(raw.hi - hi) < 1e-12
+    _, raw_lo, raw_hi = r.unoriented()
+    assert raw_lo is not None and raw_hi is not None
+    assert abs(raw_lo - lo) < 1e-12 and abs(raw_hi - hi) < 1e-12
     assert r.test == "bootstrap" and r.p_value is None
 
 
@@ -234,9 +234,9 @@ def test_regression_row_bootstrap_equals_brute_force(diabetes, monkeypatch) -> N
     )
     for name, fn in (("r2", r2_score), ("rmse", lambda t, p: np.sqrt(mean_squared_error(t, p)))):
         lo, hi = _brute(y, w, s, fn, 4, 200)
-        raw = found[name].comparison()
-        assert raw.lo is not None and raw.hi is not None
-        assert abs(raw.lo - lo) < 1e-9 and abs(raw.hi - hi) < 1e-9, name
+        _, raw_lo, raw_hi = found[name].unoriented()
+        assert raw_lo is not None and raw_hi is not None
+        assert abs(raw_lo - lo) < 1e-9 and abs(raw_hi - hi) < 1e-9, name
 
 
 def test_mixed_policy_value_bootstrap_equals_brute_force(cancer) -> None:  # type: ignore[no-untyped-def]
@@ -316,7 +316,7 @@ def test_one_call_equals_compare_for_every_opponent(cancer, wine) -> None:  # ty
         other, t = (a, 0.6) if r.opponent == "a" else (c, 0.5)
         want = compare(y, other, b, metric=r.metric, threshold=(t, 0.4), n_resamples=400, seed=7,
                        method="bca")  # fmt: skip
-        got = r.comparison()
+        got = r
         assert (got.value_a, got.value_b, got.lo, got.hi, got.p_value) == (
             want.value_a, want.value_b, want.lo, want.hi, want.p_value
         )  # fmt: skip
@@ -327,7 +327,7 @@ def test_one_call_equals_compare_for_every_opponent(cancer, wine) -> None:  # ty
     )  # fmt: skip
     want = compare(y, sa.argmax(1), sb.argmax(1), metric="f1", task="multiclass",
                    averaging="weighted", n_resamples=300, seed=3)  # fmt: skip
-    assert (r.comparison().lo, r.comparison().hi, r.p_value) == (want.lo, want.hi, want.p_value)
+    assert (r.lo, r.hi, r.p_value) == (want.lo, want.hi, want.p_value)
 
 
 def test_mcnemar_counts_and_candidate_interval(cancer) -> None:  # type: ignore[no-untyped-def]

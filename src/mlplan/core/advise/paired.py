@@ -70,7 +70,7 @@ def paired_difference(
         )
     except MetricError:
         return None  # e.g. one class only in y_test for roc_auc
-    c = found.comparison()
+    difference, lo, hi = found.unoriented()
     how = _METHODS[found.test]
     if policy.kind == "constrained":
         how += " at each model's operating threshold"
@@ -79,14 +79,14 @@ def paired_difference(
         candidate=candidate.name,
         baseline=baseline.name,
         metric=policy.optimise if single and policy.optimise else policy.name,
-        value_candidate=c.value_b,
-        value_baseline=c.value_a,
-        difference=c.difference,
-        lo=c.lo,
-        hi=c.hi,
-        higher_is_better=c.higher_is_better,
+        value_candidate=found.value_b,
+        value_baseline=found.value_a,
+        difference=difference,
+        lo=lo,
+        hi=hi,
+        higher_is_better=found.higher_is_better,
         method=how,
-        p_value=c.p_value,
+        p_value=found.p_value,
     )
 
 

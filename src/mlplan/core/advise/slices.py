@@ -254,11 +254,12 @@ def _judge(
             )
         except MetricError:
             return found
+        difference, difference_lo, difference_hi = c.unoriented()
         found.update(
             baseline=c.value_a,
-            difference=c.difference,
-            difference_lo=c.lo,
-            difference_hi=c.hi,
-            below_baseline=c.hi is not None and c.hi < 0,
+            difference=difference,
+            difference_lo=difference_lo,
+            difference_hi=difference_hi,
+            below_baseline=difference_hi is not None and difference_hi < 0,
         )
     return found

@@ -25,9 +25,9 @@ from mlplan.core.gate.paired import (
 )
 from mlplan.core.gate.rules import failed_to_compute, judge_must_beat, judge_non_inferiority
 from mlplan.core.metrics import (
-    Comparison,
     MetricPolicy,
     PairedModel,
+    PairedResult,
     operating_point,
     standard_metrics,
 )
@@ -285,7 +285,7 @@ def evaluate_gate(
 
     delong_policy = policy.task == "binary" and gate_metric_name(POLICY_KEY, policy) == "roc_auc"
 
-    def comparisons(other: Contender, pt: _Point, keys: list[str]) -> dict[str, Comparison | str]:
+    def comparisons(other: Contender, pt: _Point, keys: list[str]) -> dict[str, PairedResult | str]:
         results = gate_table(
             y,
             _model(candidate, cand_pt, keys, policy),
@@ -295,9 +295,9 @@ def evaluate_gate(
             section=section,
             n_classes=n_classes,
         )
-        return {k: r.error or r.comparison() for k, r in zip(keys, results, strict=True)}
+        return {k: r.error or r for k, r in zip(keys, results, strict=True)}
 
-    def judged(key: str, found: Comparison | str, other: Contender, pt: _Point) -> Comparison:
+    def judged(key: str, found: PairedResult | str, other: Contender, pt: _Point) -> PairedResult:
         if key == POLICY_KEY and not delong_policy:
             if not cand_pt.reachable:
                 raise MetricError(f"{candidate.name} cannot meet the plan's constraints")
@@ -308,7 +308,7 @@ def evaluate_gate(
         return found
 
     # ---- non-inferiority against the champion
-    found: dict[str, Comparison | str] = {}
+    found: dict[str, PairedResult | str] = {}
     if champion is not None:
         champ_pt = _point(champion, y, policy)
         found = comparisons(champion, champ_pt, list(section.non_inferiority))

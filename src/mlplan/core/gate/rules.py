@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import math
 
-from mlplan.core.metrics import Comparison
+from mlplan.core.metrics import PairedResult
 from mlplan.records.gate import RuleKind, RuleResult
 
 __all__ = [
@@ -36,25 +36,19 @@ __all__ = [
 ]
 
 
-def oriented(c: Comparison) -> tuple[float, float | None, float | None]:
+def oriented(c: PairedResult) -> tuple[float, float | None, float | None]:
     """``(gain, lo, hi)`` of the candidate with "positive is better" for any metric direction."""
-    if c.higher_is_better:
-        return c.difference, c.lo, c.hi
-    return (
-        -c.difference,
-        None if c.hi is None else -c.hi,
-        None if c.lo is None else -c.lo,
-    )
+    return c.difference, c.lo, c.hi
 
 
-def _test_name(c: Comparison, confidence: float) -> str:
+def _test_name(c: PairedResult, confidence: float) -> str:
     pct = f"{confidence:.0%}"
     if c.test == "delong":
         return f"DeLong {pct} interval"
     return f"{pct} paired bootstrap interval"
 
 
-def _p(c: Comparison) -> str:
+def _p(c: PairedResult) -> str:
     if c.p_value is None:
         return ""
     name = "DeLong" if c.test == "delong" else "McNemar"
@@ -87,7 +81,7 @@ def failed_to_compute(
     )
 
 
-def _undefined(c: Comparison, rule_id: str, kind: RuleKind, title: str, against: str) -> RuleResult:
+def _undefined(c: PairedResult, rule_id: str, kind: RuleKind, title: str, against: str) -> RuleResult:
     """The failed rule for a paired comparison whose value or interval is undefined."""
     return failed_to_compute(
         rule_id,
@@ -100,7 +94,7 @@ def _undefined(c: Comparison, rule_id: str, kind: RuleKind, title: str, against:
 
 
 def _paired_result(
-    c: Comparison,
+    c: PairedResult,
     *,
     rule_id: str,
     kind: RuleKind,
@@ -132,7 +126,7 @@ def _paired_result(
 
 
 def judge_non_inferiority(
-    c: Comparison, *, key: str, margin: float, against: str, confidence: float
+    c: PairedResult, *, key: str, margin: float, against: str, confidence: float
 ) -> RuleResult:
     """Pass iff the lower bound of the oriented paired interval is ``>= -margin``."""
     rule_id = f"non_inferiority.{key}"
@@ -174,7 +168,7 @@ def _verdict(lo: float, hi: float) -> str:
     return "the interval contains 0: not shown better"
 
 
-def judge_must_beat(c: Comparison, *, against: str, confidence: float) -> RuleResult:
+def judge_must_beat(c: PairedResult, *, against: str, confidence: float) -> RuleResult:
     """Pass iff the candidate is better than the baseline: the interval excludes 0."""
     rule_id = f"must_beat.{against}"
     title = f"{c.metric}: candidate better than {against}"

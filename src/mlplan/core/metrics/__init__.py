@@ -16,7 +16,6 @@ from mlplan.core.metrics.definitions import METRIC_NAMES, higher_is_better, metr
 from mlplan.core.metrics.formula import Formula, parse_formula
 from mlplan.core.metrics.operating_point import OperatingPoint, operating_point
 from mlplan.core.metrics.paired import (
-    Comparison,
     PairedModel,
     PairedResult,
     compare,
@@ -29,7 +28,6 @@ from mlplan.core.metrics.streaming import StreamedCounts, stream_counts
 
 __all__ = [
     "METRIC_NAMES",
-    "Comparison",
     "Formula",
     "MetricPolicy",
     "OperatingPoint",

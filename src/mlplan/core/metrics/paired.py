@@ -60,8 +60,7 @@ from mlplan.core.metrics.weighted import (
 from mlplan.errors import MetricError
 
 __all__ = [
-    "Comparison",
-    "PairedModel",
+        "PairedModel",
     "PairedResult",
     "compare",
     "delong",
@@ -73,48 +72,6 @@ __all__ = [
 F64 = NDArray[np.float64]
 Task = Literal["binary", "multiclass", "regression"]
 Test = Literal["mcnemar", "delong", "bootstrap"]
-
-
-@dataclass(frozen=True)
-class Comparison:
-    """Model ``b`` against model ``a`` on the same rows.
-
-    Attributes
-    ----------
-    metric : str
-    value_a, value_b : float
-    difference : float
-        ``value_b - value_a`` (positive: b is larger).
-    lo, hi : float or None
-        Interval of the difference.
-    p_value : float or None
-        Two-sided p-value of "no difference": McNemar (exact) for labels, DeLong
-        for ``roc_auc``.
-    test : str
-        Which test gave ``p_value``.
-    higher_is_better : bool
-    n : int
-    note : str
-    """
-
-    metric: str
-    value_a: float
-    value_b: float
-    difference: float
-    lo: float | None
-    hi: float | None
-    p_value: float | None
-    test: str
-    higher_is_better: bool
-    n: int
-    note: str = ""
-
-    @property
-    def b_better(self) -> bool:
-        """True if b improves on a and the interval excludes zero."""
-        if self.lo is None or self.hi is None:
-            return False
-        return self.lo > 0 if self.higher_is_better else self.hi < 0
 
 
 @dataclass(frozen=True, kw_only=True, eq=False)
@@ -202,26 +159,15 @@ class PairedResult:
         """The candidate is worse: the interval lies below zero."""
         return self.hi is not None and self.hi < 0
 
-    def comparison(self) -> Comparison:
-        """The same result as a :class:`Comparison` (``value_b - value_a``, not oriented)."""
+    def unoriented(self) -> tuple[float, float | None, float | None]:
+        """``(value_b - value_a, lo, hi)`` in the metric's own direction (not "positive is
+        better"): what a lower-is-better metric's raw difference and interval are."""
         if self.higher_is_better:
-            d, lo, hi = self.difference, self.lo, self.hi
-        else:
-            d = -self.difference
-            lo = None if self.hi is None else -self.hi
-            hi = None if self.lo is None else -self.lo
-        return Comparison(
-            self.metric,
-            self.value_a,
-            self.value_b,
-            d,
-            lo,
-            hi,
-            self.p_value,
-            self.test,
-            self.higher_is_better,
-            self.n,
-            self.note,
+            return self.difference, self.lo, self.hi
+        return (
+            -self.difference,
+            None if self.hi is None else -self.hi,
+            None if self.lo is None else -self.lo,
         )
 
 
@@ -638,7 +584,7 @@ def compare(
     confidence: float = 0.95,
     seed: int = 0,
     method: Literal["percentile", "bca"] = "percentile",
-) -> Comparison:
+) -> PairedResult:
     """Compare models ``a`` and ``b`` on the same rows: difference, interval, test.
 
     Parameters
@@ -661,7 +607,8 @@ def compare(
 
     Returns
     -------
-    Comparison
+    PairedResult
+        ``b`` is the candidate: ``difference`` is positive when b is better.
 
     Examples
     --------
@@ -699,4 +646,4 @@ def compare(
         seed=seed,
         method=method,
     )
-    return result.comparison()
+    return result
