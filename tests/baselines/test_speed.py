@@ -139,7 +139,8 @@ def test_images_get_an_efficientnet_probe_that_beats_the_prior(
 
 def test_jobs_run_where_they_are_fastest() -> None:
     """Short fits on a small table: one thread; large or slow ones: threads; text: processes."""
-    from mlplan.core.baselines.ladder import _backend, _resolve
+    from mlplan.core.baselines.execution import choose_backend as _backend
+    from mlplan.core.baselines.resolve import resolve_rungs as _resolve
 
     table = {"x": ColumnKind.NUMERIC, "c": ColumnKind.CATEGORICAL}
     text = {**table, "review": ColumnKind.TEXT}

@@ -13,8 +13,10 @@
 
 from mlplan.core.baselines.budget import parse_budget
 from mlplan.core.baselines.declared import declared_evaluations
-from mlplan.core.baselines.ladder import CustomRung, predict, run_ladder
+from mlplan.core.baselines.jobs import predict
+from mlplan.core.baselines.ladder import run_ladder
 from mlplan.core.baselines.leakage import LEAKAGE_CODES, check_leakage
+from mlplan.core.baselines.resolve import CustomRung
 from mlplan.core.baselines.rules import Rule, parse_rule
 from mlplan.core.baselines.rungs import RUNGS, RungSpec, build_estimator, default_rungs, rung_spec
 

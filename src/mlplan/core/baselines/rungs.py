@@ -54,6 +54,17 @@ class RungSpec:
         How its cost grows with rows (exponent), for the time budget.
     features : {"table", "embeddings"}
         What it reads: the table's columns, or frozen pre-trained embeddings.
+    learns : bool
+        False for a rung that learns nothing from the features (the dummy): it runs
+        without feature columns and is never timed for the budget.
+    short_fits : bool
+        Its fits on fewer than 20,000 rows take a fraction of a second, so a ladder
+        of such rungs runs in one thread (two would only take turns for the GIL).
+    reads_text : bool
+        It tokenises free-text columns (which holds the GIL: worker processes).
+    weights_note : callable or None
+        ``weights_note(kinds)``: how it weighs classes when the metric weighs them
+        equally, when that is not through ``class_weight``.
     """
 
     name: str
@@ -64,6 +75,10 @@ class RungSpec:
     cv_max_rows: int | None = None
     growth: float = 1.0
     features: Literal["table", "embeddings"] = "table"
+    learns: bool = True
+    short_fits: bool = False
+    reads_text: bool = False
+    weights_note: Callable[[Mapping[str, ColumnKind]], str] | None = None
 
 
 def _dummy(task: Task, kinds: Mapping[str, ColumnKind], balanced: bool) -> BaseEstimator:
@@ -146,6 +161,15 @@ def _neural_description() -> str:
     )
 
 
+def _neural_weights_note(kinds: Mapping[str, ColumnKind]) -> str:
+    if is_image_kinds(kinds) and torch_available():
+        return (
+            "the CNN has no class weights (the balanced metric weighs classes equally; "
+            "classes here count as often as they occur)"
+        )
+    return "class weights: balanced sample weights (MLPClassifier has no class_weight)"
+
+
 RUNGS: dict[str, RungSpec] = {
     spec.name: spec
     for spec in (
@@ -153,18 +177,23 @@ RUNGS: dict[str, RungSpec] = {
             name="dummy",
             description="predicts the class prior (classification) or the mean (regression)",
             build=_dummy,
+            learns=False,
+            short_fits=True,
         ),
         RungSpec(
             name="linear",
             description="logistic / ridge regression on imputed, scaled, one-hot features",
             build=_linear,
             applies=_needs_table,
+            short_fits=True,
         ),
         RungSpec(
             name="bag_of_words",
             description="TF-IDF word 1-2-grams and char 2-4-grams (+ table) with a linear model",
             build=_bag_of_words,
             applies=_needs_text,
+            short_fits=True,
+            reads_text=True,
         ),
         RungSpec(
             name="neural_net",
@@ -172,12 +201,15 @@ RUNGS: dict[str, RungSpec] = {
             build=neural_net,
             max_rows=20_000,
             growth=1.0,
+            reads_text=True,
+            weights_note=_neural_weights_note,
         ),
         RungSpec(
             name="gradient_boosting",
             description="HistGradientBoosting with native categorical splits, early stopping",
             build=gradient_boosting,
             applies=_needs_table_not_pixels,
+            short_fits=True,
         ),
         RungSpec(
             name="extra_trees",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -9,8 +10,16 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from mlplan.core.baselines.costs import per_thousand_ms
+from mlplan.core.baselines.jobs import FoldOutcome, rung_result
 from mlplan.core.baselines.rules import Rule, parse_rule
+from mlplan.core.data.dataset import Dataset
+from mlplan.core.metrics.definitions import THRESHOLD_FREE
+from mlplan.core.metrics.policy import MetricPolicy
+from mlplan.core.metrics.standard import standard_metrics
 from mlplan.errors import PlanError
+from mlplan.records.ladder import RungResult
+from mlplan.records.predictions import Predictions
 from mlplan.schema.plan import ScriptedRule, Task
 
 __all__ = ["RuleLike", "ScriptedRung", "as_scripted", "rule_predictions"]
@@ -93,3 +102,60 @@ def rule_predictions(
             f"{', '.join(map(repr, classes))}"
         )
     return codes
+
+
+def score_rule(
+    rule: ScriptedRung,
+    dataset: Dataset,
+    policy: MetricPolicy,
+    train_pos: np.ndarray,
+    test_pos: np.ndarray,
+    folds: list[tuple[np.ndarray, np.ndarray]],
+) -> RungResult:
+    """A rule needs no fitting: score it on each fold's rows and once on the test rows."""
+    classes = dataset.classes
+    train_pred = rule_predictions(rule, dataset.frame.iloc[train_pos], dataset.task, classes)
+    train_score = rule_scores(train_pred, policy, dataset)
+    y_train = dataset.y[train_pos]
+    outcomes = []
+    for fit_pos, val_pos in folds:
+        values = []
+        for pos in (fit_pos, val_pos):
+            score = None if train_score is None else train_score[pos]
+            result = policy.evaluate(
+                y_train[pos], y_pred=train_pred[pos], y_score=score, n_resamples=0
+            )
+            values.append(np.nan if result.value is None else float(result.value))
+        metrics = standard_metrics(
+            dataset.task,
+            y_train[val_pos],
+            y_pred=train_pred[val_pos],
+            y_score=None if train_score is None else train_score[val_pos],
+        )
+        outcomes.append(FoldOutcome(train=values[0], val=values[1], metrics=metrics))
+    test_frame = dataset.frame.iloc[test_pos]
+    began = time.perf_counter()
+    test_pred = rule_predictions(rule, test_frame, dataset.task, classes)
+    latency = per_thousand_ms(time.perf_counter() - began, len(test_pos))
+    return rung_result(
+        name=rule.name,
+        description=rule.description,
+        kind="scripted",
+        fold_outcomes=outcomes,
+        test=Predictions(pred=test_pred, score=rule_scores(test_pred, policy, dataset)),
+        costs={"fit_seconds": 0.0, "latency_ms": latency, "model_mb": 0.0, "peak_mb": 0.0},
+        notes=[
+            "no training: the rule is scored on every fold and on the test rows",
+            *(["its 0/1 output is used as the score"] if train_score is not None else []),
+        ],
+        n_rows=0,
+    )
+
+
+def rule_scores(pred: np.ndarray, policy: MetricPolicy, dataset: Dataset) -> np.ndarray | None:
+    """A rule's labels as scores (0/1, or one-hot), only when the metric needs scores."""
+    if dataset.task == "regression" or not policy.names & THRESHOLD_FREE:
+        return None
+    if dataset.task == "binary":
+        return pred.astype(float)
+    return np.eye(len(dataset.classes))[pred]

@@ -10,7 +10,7 @@ from joblib import Parallel, delayed
 from sklearn.model_selection import train_test_split
 from threadpoolctl import threadpool_limits
 
-from mlplan.core.baselines.ladder import predict
+from mlplan.core.baselines.jobs import predict
 from mlplan.core.baselines.rungs import build_estimator
 from mlplan.core.data.dataset import Dataset
 from mlplan.core.data.split import Split, cv_folds

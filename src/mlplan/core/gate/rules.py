@@ -81,7 +81,9 @@ def failed_to_compute(
     )
 
 
-def _undefined(c: PairedResult, rule_id: str, kind: RuleKind, title: str, against: str) -> RuleResult:
+def _undefined(
+    c: PairedResult, rule_id: str, kind: RuleKind, title: str, against: str
+) -> RuleResult:
     """The failed rule for a paired comparison whose value or interval is undefined."""
     return failed_to_compute(
         rule_id,

@@ -60,7 +60,7 @@ from mlplan.core.metrics.weighted import (
 from mlplan.errors import MetricError
 
 __all__ = [
-        "PairedModel",
+    "PairedModel",
     "PairedResult",
     "compare",
     "delong",
