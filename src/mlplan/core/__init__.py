@@ -1,0 +1,1 @@
+"""The core: pure records and engines, no I/O."""
