@@ -57,8 +57,8 @@ def test_missing_column_is_named_with_the_closest_match(penguins: pd.DataFrame) 
     ("text", "where", "what"),
     [
         ("__import__('os')", 1, "function '__import__' is not allowed"),
-        ("__import__('os').system('x')", 1, "attribute access is not allowed"),
-        ("species.upper() == 'X'", 1, "attribute access is not allowed"),
+        ("__import__('os').system('x')", 17, "attribute access is not allowed"),
+        ("species.upper() == 'X'", 8, "attribute access is not allowed"),
         ("year > 2008 and [x for x in year]", 17, "ListComp is not allowed"),
         ("year > > 3", 8, "syntax error"),
         ("year >", 7, "syntax error"),

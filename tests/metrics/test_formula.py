@@ -21,6 +21,7 @@ NAMES = ["precision", "recall", "tp", "fp", "fn", "n", "latency_ms"]
         ),
         ("sqrt(precision*recall)", {"precision": 0.25, "recall": 1.0}, 0.5),
         ("abs(-recall) + max(1, 2, 3) - 1e1/10", {"recall": 0.5}, 2.5),
+        ("recall ** 2 + 2 ** -1", {"recall": 0.5}, 0.75),
     ],
 )
 def test_evaluates(text, env, expected):
@@ -38,7 +39,7 @@ def test_evaluates(text, env, expected):
         ("__import__(recall)", r"character 1: unknown function '__import__'"),
         ("__import__('os')", r"character 12: unexpected character"),
         ("recall.real", r"character 7: unexpected character '\.'; attribute access is not allowed"),
-        ("recall ** 2", r"character 9: powers \(\*\*\) are not supported"),
+        ("recall ** recall", r"character 11: the exponent of \*\* must be a constant number"),
         ("(recall", r"character 8: expected '\)', found the end"),
         ("recall +", r"character 9: expected a number, a name or '\(', found the end"),
         ("min(recall)", r"character 1: min\(\) takes at least 2 argument\(s\), got 1"),
