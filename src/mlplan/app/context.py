@@ -18,7 +18,8 @@ from typing import Any, TypeVar
 
 from mlplan.core.data.dataset import Dataset
 from mlplan.core.data.split import Split, make_split
-from mlplan.core.metrics.policy import MetricPolicy, policy_from_section
+from mlplan.core.metrics.policy import MetricPolicy
+from mlplan.core.metrics.policy_spec import policy_from_section
 from mlplan.io.data.dataset import load_dataset
 from mlplan.io.plan.load import PlanFile, load_plan
 from mlplan.io.store import HOME_VARIABLE, Store, Tx, store_path

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from scipy import stats
 
+from mlplan._text import join_notes
 from mlplan.core.metrics import MetricPolicy
 from mlplan.schema.plan import BaselinesSection
 
@@ -107,7 +108,7 @@ def declared_evaluations(
                 value=value,
                 reachable=met,
                 metrics=dict(section.requirement),
-                note=_join("the accuracy the business needs (a target, not a model)", note),
+                note=join_notes("the accuracy the business needs (a target, not a model)", note),
             )
         )
     for item in section.published:
@@ -121,7 +122,7 @@ def declared_evaluations(
                 value=value,
                 reachable=met,
                 metrics=numbers,
-                note=_join(
+                note=join_notes(
                     f"published{f' ({item.source})' if item.source else ''}",
                     _fairness(item.same_data, item.same_split),
                     item.note or "",
@@ -158,7 +159,7 @@ def declared_evaluations(
                 costs={"cost_per_example": human.cost_per_example}
                 if human.cost_per_example is not None
                 else {},
-                note=_join(f"human performance, {measured}, {cost}", note),
+                note=join_notes(f"human performance, {measured}, {cost}", note),
             )
         )
     return tuple(out)
@@ -187,7 +188,3 @@ def _wilson(p: float, n: int, confidence: float) -> tuple[float, float]:
     centre = (p + z * z / (2 * n)) / (1 + z * z / n)
     half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
     return max(0.0, centre - half), min(1.0, centre + half)
-
-
-def _join(*parts: str) -> str:
-    return "; ".join(p for p in parts if p)

@@ -15,16 +15,12 @@ Public entry points
 from mlplan.core.metrics.definitions import METRIC_NAMES, higher_is_better, metric_names
 from mlplan.core.metrics.formula import Formula, parse_formula
 from mlplan.core.metrics.operating_point import OperatingPoint, operating_point
-from mlplan.core.metrics.paired import (
-    PairedModel,
-    PairedResult,
-    compare,
-    mcnemar_counts,
-    paired_table,
-)
-from mlplan.core.metrics.policy import MetricPolicy, PolicyResult, policy_from_section
+from mlplan.core.metrics.paired import compare, mcnemar_counts, paired_table
+from mlplan.core.metrics.policy import MetricPolicy, PolicyResult
+from mlplan.core.metrics.policy_spec import policy_from_section
 from mlplan.core.metrics.standard import standard_metrics
 from mlplan.core.metrics.streaming import StreamedCounts, stream_counts
+from mlplan.records.paired import PairedModel, PairedResult
 
 __all__ = [
     "METRIC_NAMES",

@@ -25,13 +25,14 @@ live in :mod:`mlplan.core.metrics.significance`.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Literal
 
 import numpy as np
 from numpy.typing import NDArray
 from scipy.special import ndtri
 
+from mlplan._text import join_notes
 from mlplan.core.metrics._validate import (
     as_binary_labels,
     as_class_codes,
@@ -58,6 +59,7 @@ from mlplan.core.metrics.weighted import (
     resample_weights,
 )
 from mlplan.errors import MetricError
+from mlplan.records.paired import PairedModel, PairedResult, Test
 
 __all__ = [
     "PairedModel",
@@ -71,104 +73,6 @@ __all__ = [
 
 F64 = NDArray[np.float64]
 Task = Literal["binary", "multiclass", "regression"]
-Test = Literal["mcnemar", "delong", "bootstrap"]
-
-
-@dataclass(frozen=True, kw_only=True, eq=False)
-class PairedModel:
-    """One model's predictions on the shared rows.
-
-    Attributes
-    ----------
-    name : str
-    pred : array_like, optional
-        Labels: 0/1 (binary), class codes (multiclass) or real values (regression).
-    score : array_like, optional
-        Binary: score of class 1; multiclass: (n, K) probabilities.  Used by the
-        threshold-free metrics, and for binary labels when ``threshold`` is set.
-    threshold : float, optional
-        Binary: the model's labels are ``score >= threshold``.  Without one, the
-        labels are ``pred`` (or ``score >= 0.5`` when ``pred`` is missing).
-    costs : mapping
-        Cost metrics measured elsewhere (``latency_ms``, ``model_mb``, ...).
-    """
-
-    name: str
-    pred: Any = None
-    score: Any = None
-    threshold: float | None = None
-    costs: Mapping[str, float] = field(default_factory=dict)
-
-
-@dataclass(frozen=True, kw_only=True)
-class PairedResult:
-    """The candidate ``b`` against one opponent ``a`` on one metric, on the same rows.
-
-    Attributes
-    ----------
-    metric : str
-        The metric's name, or the policy's name.
-    candidate, opponent : str
-    value_a, value_b : float
-        The opponent's and the candidate's values (NaN when not computable).
-    difference : float
-        ``value_b - value_a`` oriented so that positive means the candidate is
-        better (``value_a - value_b`` for lower-is-better metrics).
-    lo, hi : float or None
-        The paired interval of ``difference`` (same orientation).
-    p_value : float or None
-        Two-sided p-value of "no difference": exact McNemar (joint cells) or
-        DeLong; None for the row bootstrap.
-    test : {"mcnemar", "delong", "bootstrap"}
-        How the interval was computed: multinomial draws of the joint cells
-        (with McNemar's test), DeLong, or the paired row bootstrap.
-    higher_is_better : bool
-    n : int
-        Rows compared.
-    candidate_lo, candidate_hi : float or None
-        The candidate's own interval of ``value_b`` from the same resamples.
-    note : str
-    error : str or None
-        Why the comparison could not be computed (with ``errors="record"``).
-    """
-
-    metric: str
-    candidate: str
-    opponent: str
-    value_a: float
-    value_b: float
-    difference: float
-    lo: float | None
-    hi: float | None
-    p_value: float | None
-    test: Test
-    higher_is_better: bool
-    n: int
-    candidate_lo: float | None = None
-    candidate_hi: float | None = None
-    note: str = ""
-    error: str | None = None
-
-    @property
-    def better(self) -> bool:
-        """The candidate is better: the interval lies above zero."""
-        return self.lo is not None and self.lo > 0
-
-    @property
-    def worse(self) -> bool:
-        """The candidate is worse: the interval lies below zero."""
-        return self.hi is not None and self.hi < 0
-
-    def unoriented(self) -> tuple[float, float | None, float | None]:
-        """``(value_b - value_a, lo, hi)`` in the metric's own direction (not "positive is
-        better"): what a lower-is-better metric's raw difference and interval are."""
-        if self.higher_is_better:
-            return self.difference, self.lo, self.hi
-        return (
-            -self.difference,
-            None if self.hi is None else -self.hi,
-            None if self.lo is None else -self.lo,
-        )
 
 
 # ------------------------------------------------------------ metric specs
@@ -416,7 +320,7 @@ def _one(spec: _Spec, pair: _Draws, confidence: float, method: Method) -> Paired
         lo, hi = float(raw - half), float(raw + half)
         own_lo, own_hi = float(vb - own), float(vb + own)
         test = "delong"
-        note = _join(note, "normal interval from the DeLong covariance")
+        note = join_notes(note, "normal interval from the DeLong covariance")
     else:
         if spec.route == "counts":
             va, vb, ra, rb, p, jack = _by_counts(spec, pair, method)
@@ -424,7 +328,7 @@ def _one(spec: _Spec, pair: _Draws, confidence: float, method: Method) -> Paired
         else:
             va, vb, ra, rb = _by_rows(spec, pair)
             jack, test = None, "bootstrap"
-            note = _join(note, f"paired row bootstrap ({pair.n_resamples} resamples)")
+            note = join_notes(note, f"paired row bootstrap ({pair.n_resamples} resamples)")
         raw = vb - va
         lo = hi = own_lo = own_hi = None
         if ra is not None and rb is not None:
@@ -433,7 +337,7 @@ def _one(spec: _Spec, pair: _Draws, confidence: float, method: Method) -> Paired
             own_lo, own_hi = interval(rb, vb, confidence, "percentile")
             bad = int(np.sum(~np.isfinite(rb - ra)))
             if bad:
-                note = _join(note, f"{bad} of {rb.size} resamples had no value")
+                note = join_notes(note, f"{bad} of {rb.size} resamples had no value")
     if not spec.higher_is_better:
         raw = -raw
         lo, hi = (None if hi is None else -hi), (None if lo is None else -lo)
@@ -454,10 +358,6 @@ def _one(spec: _Spec, pair: _Draws, confidence: float, method: Method) -> Paired
         candidate_hi=own_hi,
         note=note,
     )
-
-
-def _join(a: str, b: str) -> str:
-    return f"{a}; {b}" if a else b
 
 
 def _failed(label: str, hib: bool, a: str, b: str, n: int, why: str) -> PairedResult:
