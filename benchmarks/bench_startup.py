@@ -118,7 +118,8 @@ def main() -> None:
                     ["git", "-C", str(ROOT), "worktree", "remove", "--force", str(tree)], check=True
                 )
                 shutil.rmtree(tree, ignore_errors=True)
-    print(f"median of {args.repeats} fresh interpreters, {os.cpu_count()} cores")
+    load = os.getloadavg()[0]
+    print(f"median of {args.repeats} fresh interpreters, {os.cpu_count()} cores, load {load:.1f}")
     header = f"{'command':<16} {'ours s':>8} {'ours MB':>8}"
     if theirs:
         header += f" {'ref s':>8} {'ref MB':>8} {'speed-up':>9}"
