@@ -23,6 +23,8 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+
 from mlplan.core.gate.evidence import (
     decidable_margin,
     p_value,
@@ -91,7 +93,12 @@ def _numbers(c: PairedResult, against: str, confidence: float, null: float) -> s
     assert c.lo is not None and c.hi is not None
     direction = "" if c.higher_is_better else " (lower is better)"
     p = p_value(c, null, confidence)
-    p_text = "" if p is None else f", p={p:.3g} for change = {fmt(null, signed=True)}"
+    p_text = ""
+    if p is not None:
+        shown = f"p={p:.3g}"
+        if p == 0.0 and c.draws is not None and np.size(c.draws):
+            shown = f"p<{1.0 / np.size(c.draws):.2g}"  # no resample reached the null
+        p_text = f", {shown} for change = {fmt(null, signed=True)}"
     return (
         f"{c.metric}{direction} {fmt(c.value_b)} vs {against} {fmt(c.value_a)}: "
         f"change {fmt(c.difference, signed=True)} (positive = better), "
