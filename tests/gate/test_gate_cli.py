@@ -218,7 +218,7 @@ def test_junit_and_markdown_files_per_outcome(
         assert props["outcome"] == outcome and props["threshold_source"] == "declared"
         text = markdown.read_text()
         assert text.startswith(f"### mlplan gate {'❌' if outcome == 'regression' else '❔'}")
-        assert f"| {outcome} | f1: candidate - champion >= -0.0200 |" in text
+        assert f" {outcome} | f1: candidate - champion >= -0.0200 |" in text
 
 
 def test_changed_test_set_fails_until_accepted(

@@ -173,6 +173,12 @@ def _champion_rules(
             )
             continue
         margin, how = _margin(section, key, c, champion.name)
+        if "default" in how:
+            notes.append(
+                f"margin of {label}: {fmt(margin)} = {how}: 2% is above the spread of a "
+                "retrained pipeline and below a 5% flip of correct predictions "
+                "(docs/ci.md); set gate.non_inferiority to change it"
+            )
         rules.append(
             judge_non_inferiority(
                 c,
