@@ -243,7 +243,7 @@ def _undecided(
     )
     distance = abs(c.difference + margin)
     decide = rows_needed(c, distance, confidence, power) if distance > 0 else None
-    if decide is not None:
+    if decide is not None and (needed is None or abs(decide - needed) > 0.1 * needed):
         text += f"; were the change truly {fmt(c.difference, True)}, about {decide:,} rows would decide it"
     text += (
         f"; an equally good candidate needs about {_rows(needed)} test rows to show "

@@ -33,6 +33,7 @@ __all__ = [
     "p_cell",
     "resolution_cell",
     "rows_cell",
+    "summary",
     "to_json",
     "to_junit_xml",
     "to_markdown",
@@ -109,15 +110,20 @@ def _threshold(result: GateResult) -> str:
     return f", threshold {result.threshold:.4g}{mark}"
 
 
-def headline(result: GateResult) -> str:
-    """One line: outcome, who against whom, metric and threshold, rows, counts."""
+def summary(result: GateResult) -> str:
+    """Who against whom, metric and threshold, rows, counts per status."""
     counts = {s: sum(r.status == s for r in result.rules) for s in _STATUSES}
     against = f" vs champion {result.champion}" if result.champion else ""
     tally = ", ".join(f"{counts[s]} {s}" for s in _STATUSES if counts[s])
     return (
-        f"gate {outcome_word(result)}: {result.candidate}{against} · {result.metric}"
-        f"{_threshold(result)} · {result.n_test:,} test rows · {tally}"
+        f"{result.candidate}{against} · {result.metric}{_threshold(result)} · "
+        f"{result.n_test:,} test rows · {tally}"
     )
+
+
+def headline(result: GateResult) -> str:
+    """One line: the outcome, then :func:`summary`."""
+    return f"gate {outcome_word(result)}: {summary(result)}"
 
 
 def to_json(result: GateResult) -> str:
@@ -188,7 +194,7 @@ def to_markdown(result: GateResult) -> str:
     lines = [
         f"### mlplan gate {emoji} {outcome_word(result).lower()}",
         "",
-        headline(result).split(": ", 1)[1],
+        summary(result),
         "",
         f"| | rule | candidate | reference | change | {pct} interval | p | resolves "
         f"| rows for margin | decided by |",
