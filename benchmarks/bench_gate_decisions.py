@@ -349,7 +349,7 @@ def _fmt(v: float) -> str:
 
 def report(rows: list[Row]) -> str:
     lines = [
-        "| table | task, metric | test rows | champion | margin (2 %) | stated ± (median) "
+        "| table | task, metric | test rows | champion | margin | stated ± (median) "
         "| observed ± (1.96 sd of seeds) | rows needed (median) | equal → regression "
         "(seeds / all pairs) | equal → pass | equal → pass where rows needed ≤ test rows "
         "| flip 5 % → regression / not passed | shuffle 20 % → regression / not passed "
