@@ -149,9 +149,7 @@ def test_a_lost_worker_is_retried_by_dask(local_scheduler: str, tmp_path: Path) 
     with Client(local_scheduler, set_as_default=False) as client:
         cluster = Cluster(client=client, address=local_scheduler)
         shared = cluster.share(np.arange(10))
-        results = sorted(
-            cluster.run(_die_once, [(i, str(flag)) for i in range(6)], shared=shared)
-        )
+        results = sorted(cluster.run(_die_once, [(i, str(flag)) for i in range(6)], shared=shared))
     assert flag.exists()
     assert results == [2 * i for i in range(6)]
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from typing import Any
 
@@ -41,7 +42,7 @@ def prediction_sets(draw: st.DrawFn) -> tuple[np.ndarray, np.ndarray, list[Any]]
     y = np.array(draw(st.lists(st.integers(0, 1), min_size=n, max_size=n)), dtype=np.int64)
     cuts = sorted(draw(st.lists(st.integers(0, n), max_size=6)))
     bounds = [0, *cuts, n]
-    chunks = [(y[a:b], s[a:b]) for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
+    chunks = [(y[a:b], s[a:b]) for a, b in itertools.pairwise(bounds)]
     split = draw(st.integers(1, max(1, len(chunks))))
     parts = [tuple(chunks[:split]), tuple(chunks[split:])]
     return y, s, [p for p in parts if p]
@@ -66,9 +67,7 @@ def _same_point(a: Any, b: Any) -> None:
     bits=st.integers(2, 10),
     max_rows=st.integers(1, 64),
 )
-def test_operating_point_equals_in_memory(
-    data: Any, policy: Any, bits: int, max_rows: int
-) -> None:
+def test_operating_point_equals_in_memory(data: Any, policy: Any, bits: int, max_rows: int) -> None:
     y, s, parts = data
     optimise, subject_to = policy
     if y.min() == y.max():
@@ -81,9 +80,7 @@ def test_operating_point_equals_in_memory(
 
 @settings(max_examples=30, deadline=None)
 @given(data=prediction_sets(), policy=st.sampled_from(POLICIES), bits=st.integers(1, 8))
-def test_policy_value_and_count_interval_equal_in_memory(
-    data: Any, policy: Any, bits: int
-) -> None:
+def test_policy_value_and_count_interval_equal_in_memory(data: Any, policy: Any, bits: int) -> None:
     y, s, parts = data
     if y.min() == y.max():
         return

@@ -125,7 +125,17 @@ def job_arguments(data: JobData, rung: ResolvedRung, k: int) -> tuple[Any, ...]:
             y[scored],
         )
     (chosen,) = data.rows[rung.name, -1]
-    return rung, k, kinds, frame.iloc[train[chosen]], y[chosen], frame.iloc[data.test_pos], None, None, None
+    return (
+        rung,
+        k,
+        kinds,
+        frame.iloc[train[chosen]],
+        y[chosen],
+        frame.iloc[data.test_pos],
+        None,
+        None,
+        None,
+    )
 
 
 def cluster_fit(data: JobData, rung: ResolvedRung, k: int, **options: Any) -> Outcome:

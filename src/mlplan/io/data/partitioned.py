@@ -56,7 +56,9 @@ class PartReader:
         import pyarrow.parquet as pq
 
         handle = pq.ParquetFile(part)
-        for batch in handle.iter_batches(batch_size=self.chunk_rows, columns=[self.truth, self.score]):
+        for batch in handle.iter_batches(
+            batch_size=self.chunk_rows, columns=[self.truth, self.score]
+        ):
             truth = batch.column(self.truth).to_numpy(zero_copy_only=False)
             score = batch.column(self.score).to_numpy(zero_copy_only=False)
             yield _positive(truth, self.positive, part, self.truth), score
@@ -144,7 +146,9 @@ def open_partitioned(
     if truth is None or score is None or score not in columns:
         what = "truth (the target column or y_true)" if truth is None else "score"
         raise DataError(f"{text}: no {what} column; columns: {', '.join(columns)}")
-    return PartitionedPredictions(text, tuple(files), PartReader(truth, score, positive, chunk_rows))
+    return PartitionedPredictions(
+        text, tuple(files), PartReader(truth, score, positive, chunk_rows)
+    )
 
 
 def _pick(columns: Sequence[str], first: Sequence[str], names: Sequence[str]) -> str | None:
