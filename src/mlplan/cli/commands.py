@@ -478,3 +478,33 @@ def stage(
         print_json(move.payload())
         return
     out.print(f"{move.summary()}: {move.why}")
+
+
+@app.command()
+def export(
+    mlflow: Annotated[
+        str, typer.Option("--mlflow", help="MLflow tracking URI, e.g. sqlite:///mlflow.db.")
+    ],
+    plan: PlanOption = None,
+    run_id: Annotated[
+        int | None, typer.Option("--run", help="Stored run to export [default: latest].")
+    ] = None,
+    experiment: Annotated[
+        str | None, typer.Option(help="MLflow experiment [default: the project's name].")
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Log a stored run to MLflow: plan as params, one nested run per model, reports."""
+    from mlplan.app.export import export_mlflow
+
+    result = export_mlflow(mlflow, plan, run_id=run_id, experiment=experiment)
+    if as_json:
+        print_json(asdict(result))
+        return
+    verb = "updated" if result.mlflow.updated else "logged"
+    out.print(
+        f"{verb} run #{result.run} as MLflow run {result.mlflow.run_id} in experiment "
+        f"'{result.experiment}' ({len(result.mlflow.children)} nested runs, "
+        f"{len(result.artifacts)} artifacts)",
+        highlight=False,
+    )
