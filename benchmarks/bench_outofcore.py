@@ -48,7 +48,6 @@ def write(folder: Path, rows: int, part: int) -> list[str]:
 
 
 def step(kind: str, files: list[str]) -> dict[str, object]:
-    import numpy as np
     import pyarrow.parquet as pq
 
     from mlplan.core.metrics import operating_point, policy_from_section

@@ -15,7 +15,6 @@ import json
 import math
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 from mlplan.app.context import Context, PlanRef

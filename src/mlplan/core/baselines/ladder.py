@@ -248,10 +248,10 @@ def run_ladder(
         # limit is per thread) keeps ConvergenceWarning in and one thread per job.
         with catch_warnings(), threadpool_limits(1):
             simplefilter("ignore", ConvergenceWarning)
-            results = run_jobs(
+            finished = run_jobs(
                 data, jobs, options, backend=backend, workers=workers, cluster=cluster
             )
-            for done, (name, k, result) in enumerate(results, 1):
+            for done, (name, k, result) in enumerate(finished, 1):
                 outputs[name, k] = result
                 if on_progress is not None:
                     label = f"{name} fold {k + 1}/{len(folds)}" if k >= 0 else f"{name} final fit"

@@ -21,6 +21,7 @@ from mlplan.core.data.split import Split, cv_folds
 from mlplan.core.metrics import MetricPolicy
 from mlplan.errors import DataError
 from mlplan.records.forecast import LearningCurve
+from mlplan.schema.plan import Task
 
 if TYPE_CHECKING:
     from mlplan.core.distributed import Cluster
@@ -128,7 +129,7 @@ class CurveData:
     y: np.ndarray
     folds: list[tuple[np.ndarray, np.ndarray]]
     kinds: dict[str, ColumnKind]
-    task: str
+    task: Task
     n_classes: int
     policy: MetricPolicy
     balanced: bool
