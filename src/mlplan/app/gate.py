@@ -11,10 +11,12 @@ import numpy as np
 import pandas as pd
 
 from mlplan.app.context import Context
+from mlplan.app.outofcore import gate_partitioned
 from mlplan.core.data.dataset import Dataset
 from mlplan.core.data.fingerprint import fingerprint_values
 from mlplan.core.gate.engine import evaluate_gate
 from mlplan.errors import DataError, PlanError
+from mlplan.io.data.partitioned import is_partitioned
 from mlplan.io.data.predictions import align_predictions, read_predictions
 from mlplan.io.plan.load import PlanFile
 from mlplan.io.store import Store
@@ -104,6 +106,12 @@ def gate(
         test set), a threshold outside [0, 1], unknown metrics (exit code 2).
     """
     with Context(plan) as ctx:
+        if not isinstance(candidate, pd.DataFrame) and is_partitioned(candidate):
+            options = {"accept": accept, "champion": champion, "costs": costs}
+            result = gate_partitioned(candidate, ctx, name=name, options=options)
+            if record:
+                ctx.commit(lambda tx: tx.add_event("gate", {**_summary(result), "accepted": False}))
+            return result
         section, dataset, split = ctx.plan, ctx.dataset, ctx.split
         _, test_pos = split.positions(dataset)
         y = dataset.y[test_pos]

@@ -25,6 +25,7 @@ __all__ = [
     "Averaging",
     "BaselinesSection",
     "DataSection",
+    "ExecutionSection",
     "GateSection",
     "HumanBaseline",
     "MetricSection",
@@ -36,6 +37,7 @@ __all__ = [
     "SplitSection",
     "Stage",
     "Task",
+    "check_cluster_address",
 ]
 
 
@@ -241,6 +243,41 @@ class ModelEntry(_Section):
     label_column: str | None = None
 
 
+class ExecutionSection(_Section):
+    """Where the heavy jobs run: this machine (default) or a Dask cluster.
+
+    ``cluster`` is a scheduler address (``tcp://host:8786``, ``tls://…``) or
+    ``local`` for a :class:`distributed.LocalCluster` of ``workers`` processes on
+    this machine; without it every job runs here, with joblib.
+    """
+
+    cluster: str | None = None
+    workers: int | None = Field(None, ge=1, le=256)
+
+    @model_validator(mode="after")
+    def _address(self) -> ExecutionSection:
+        if self.cluster is not None:
+            check_cluster_address(self.cluster)
+        if self.workers is not None and self.cluster != "local":
+            raise ValueError("workers goes with cluster: local (a remote cluster has its own)")
+        return self
+
+
+#: Schemes a Dask scheduler address may use.
+CLUSTER_SCHEMES = ("tcp", "tls", "ucx", "inproc", "ws", "wss")
+
+
+def check_cluster_address(address: str) -> str:
+    """``address`` if it is ``local`` or ``scheme://host:port``; else a ValueError naming it."""
+    scheme, sep, rest = address.partition("://")
+    if address == "local" or (sep and scheme in CLUSTER_SCHEMES and rest):
+        return address
+    raise ValueError(
+        f"cluster: {address!r} is not a Dask scheduler address; give 'local' or "
+        f"scheme://host:port with scheme {', '.join(CLUSTER_SCHEMES)} (e.g. tcp://10.0.0.5:8786)"
+    )
+
+
 class Plan(_Section):
     """The whole plan file."""
 
@@ -251,5 +288,6 @@ class Plan(_Section):
     models: list[ModelEntry] = Field(default_factory=list)
     gate: GateSection = Field(default_factory=lambda: GateSection())
     advice: AdviceSection = Field(default_factory=lambda: AdviceSection())
+    execution: ExecutionSection = Field(default_factory=lambda: ExecutionSection())
     #: Report folder; default ``<plan name>-out`` beside the plan (``mlplan-out`` for mlplan.yaml).
     output: str | None = None
