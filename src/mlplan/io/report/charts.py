@@ -10,6 +10,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 
+from mlplan.io.report.chart_text import literal, plain_text
 from mlplan.records.evaluation import Evaluation
 
 __all__ = ["ladder_chart"]
@@ -21,7 +22,17 @@ def ladder_chart(
     *,
     requirement: float | None = None,
 ) -> bytes:
-    """A horizontal interval plot: each model's test value with its interval (PNG bytes)."""
+    """A horizontal interval plot: each model's test value with its interval (PNG bytes).
+
+    Names are drawn as written (:func:`~mlplan.io.report.chart_text.literal`).
+    """
+    with plain_text():
+        return _ladder_chart(evaluations, metric, requirement)
+
+
+def _ladder_chart(
+    evaluations: Sequence[Evaluation], metric: str, requirement: float | None
+) -> bytes:
     shown = [e for e in evaluations if e.value is not None]
     fig, ax = plt.subplots(figsize=(7.0, 0.5 + 0.45 * max(len(shown), 1)), dpi=110)
     for row, evaluation in enumerate(shown):
@@ -33,9 +44,9 @@ def ladder_chart(
     if requirement is not None:
         ax.axvline(requirement, color="#2da44e", linestyle="--", label="requirement")
         ax.legend(loc="lower right", frameon=False)
-    ax.set_yticks(range(len(shown)), [e.name for e in shown])
+    ax.set_yticks(range(len(shown)), [literal(e.name) for e in shown])
     ax.invert_yaxis()
-    ax.set_xlabel(f"{metric} on the test rows (95 % interval)")
+    ax.set_xlabel(f"{literal(metric, 120)} on the test rows (95 % interval)")
     ax.grid(axis="x", alpha=0.3)
     fig.tight_layout()
     buffer = io.BytesIO()

@@ -11,6 +11,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 
 from mlplan.core.portfolio.rank import PortfolioResult
+from mlplan.io.report.chart_text import literal, plain_text
 
 __all__ = ["QUADRANTS", "portfolio_chart"]
 
@@ -37,8 +38,13 @@ def portfolio_chart(result: PortfolioResult, *, fmt: Literal["png", "svg"] = "pn
     -------
     bytes
         The image. Bars span the 5th–95th percentiles of the Monte-Carlo draws;
-        filled markers are ideas with measured inputs.
+        filled markers are ideas with measured inputs. Names are drawn as written.
     """
+    with plain_text():
+        return _render(result, fmt)
+
+
+def _render(result: PortfolioResult, fmt: Literal["png", "svg"]) -> bytes:
     fig, ax = plt.subplots(figsize=(8.0, 6.0), dpi=110)
     ax.set_xlim(1, 5)
     ax.set_ylim(1, 5)
@@ -71,7 +77,7 @@ def portfolio_chart(result: PortfolioResult, *, fmt: Literal["png", "svg"] = "pn
             elinewidth=1.2,
             zorder=3,
         )
-        label = f"{idea.rank}. {idea.name}" + (" (measured)" if idea.is_measured else "")
+        label = f"{idea.rank}. {literal(idea.name)}" + (" (measured)" if idea.is_measured else "")
         right_side = x > 3.6
         ax.annotate(
             label,
@@ -89,7 +95,7 @@ def portfolio_chart(result: PortfolioResult, *, fmt: Literal["png", "svg"] = "pn
     ax.set_xlabel("feasibility (1 hard – 5 easy): data, accuracy requirement, difficulty")
     ax.set_ylabel("impact (1 – 5)")
     ax.set_title(
-        f"{result.name}: impact × feasibility\n"
+        f"{literal(result.name)}: impact × feasibility\n"
         f"bars: 5th–95th percentile of {result.n_draws} draws (seed {result.seed}); "
         "filled: measured",
         fontsize=10,
