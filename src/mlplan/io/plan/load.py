@@ -122,7 +122,10 @@ def load_plan(path: str | Path | None = None) -> PlanFile:
         raise PlanError(f"{plan_path}: cannot read the plan file ({exc})") from exc
     plan, node = _parse(text, str(plan_path))
     plan_file = PlanFile(plan=plan, path=plan_path.resolve(), sha256=plan_hash(plan), node=node)
-    check_output(plan_file.output, plan_file.where, given=plan.output is not None)
+    try:
+        check_output(plan_file.output, plan_file.where, given=plan.output is not None)
+    except PlanError as exc:
+        raise _one_line(exc) from None
     return plan_file
 
 
@@ -141,8 +144,17 @@ def _parse(text: str, source: str) -> tuple[Plan, yaml.Node | None]:
     plan, node = parse_yaml_model(
         text, Plan, source, not_a_mapping="the plan must be a mapping with project, data and metric"
     )
-    validate_plan(plan, _locator(node, source))
+    try:
+        validate_plan(plan, _locator(node, source))
+    except PlanError as exc:
+        raise _one_line(exc) from None
     return plan, node
+
+
+def _one_line(error: PlanError) -> PlanError:
+    """The error with line breaks of quoted values written as ``\\n``: one line, always."""
+    message = str(error)
+    return error if "\n" not in message else PlanError(message.replace("\n", "\\n"))
 
 
 def _locator(node: yaml.Node | None, source: str) -> Locate:
@@ -186,7 +198,7 @@ def parse_yaml_model(
     try:
         return model.model_validate(data), root
     except ValidationError as exc:
-        raise PlanError(_describe(exc, root, source, model)) from exc
+        raise _one_line(PlanError(_describe(exc, root, source, model))) from exc
 
 
 def _describe(

@@ -54,7 +54,8 @@ class _Loader(_Base):  # type: ignore[misc, valid-type]
             return super().construct_object(node, deep=deep)
         except PlanError:
             raise
-        except (ValueError, TypeError, OverflowError) as exc:
+        except (ValueError, TypeError, OverflowError, AttributeError, LookupError) as exc:
+            # PyYAML's builders raise these on odd scalars ("!!timestamp" with no value)
             raise PlanError(
                 f"{self.source}:{node.start_mark.line + 1}: cannot read the value "
                 f"{_shown(node.value)}: {_first_line(exc)}"

@@ -259,7 +259,7 @@ def _ladder_and_rules(plan: Plan, locate: Locate) -> None:
         if name not in RUNGS:
             raise PlanError(
                 f"{locate(('baselines', 'ladder', i))}: baselines.ladder: unknown rung "
-                f"'{name}'{closest(name, RUNGS)}; available: {', '.join(RUNGS)}"
+                f"{name!r}{closest(name, RUNGS)}; available: {', '.join(RUNGS)}"
             )
     for i, rule in enumerate(baselines.scripted):
         try:
