@@ -29,7 +29,6 @@ baselines:
 """
 
 
-
 def one_line(err: str) -> str:
     """The single line an error printed (fails when there are more, or a traceback)."""
     lines = [line for line in err.splitlines() if line.strip()]

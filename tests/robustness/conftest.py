@@ -16,10 +16,11 @@ import pandas as pd
 import pytest
 from _robust import BASE_PLAN
 
+
 @pytest.fixture(scope="session", autouse=True)
 def _warm_imports() -> None:
     """Import the engines once, so that time bounds measure the attack, not the imports."""
-    import mlplan.app.run  # noqa: F401
+    import mlplan.app.run
     import mlplan.core.advise.engine  # noqa: F401
 
 

@@ -40,9 +40,7 @@ FORMULAS = [
 ]
 
 
-@pytest.mark.parametrize(
-    ("rule", "fragment"), RULES, ids=[f"rule {r[:24]}" for r, _ in RULES]
-)
+@pytest.mark.parametrize(("rule", "fragment"), RULES, ids=[f"rule {r[:24]}" for r, _ in RULES])
 def test_hostile_rules_are_refused_at_load(cli, project: Path, rule: str, fragment: str) -> None:
     """Positioned, one line, exit 2, and quick (one used to spin for minutes)."""
     scripted = f"  scripted:\n    - {{name: hostile, rule: {json.dumps(rule)}}}\n"

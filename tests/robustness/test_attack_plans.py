@@ -157,7 +157,9 @@ LOAD_CASES = [
         "a scripted rule that does not parse",
         "  cv_folds: 2\n",
         "  cv_folds: 2\n  scripted: [{name: far, rule: 'distance >'}]\n",
-        ["mlplan.yaml:13: baselines.scripted 'far': rule 'distance >', syntax error at character 11"],
+        [
+            "mlplan.yaml:13: baselines.scripted 'far': rule 'distance >', syntax error at character 11"
+        ],
     ),
     (
         "a seed numpy cannot take",
@@ -311,7 +313,10 @@ def test_a_metric_of_another_task_is_refused_once_the_data_tells_the_task(
 @pytest.mark.parametrize(
     ("split", "fragments"),
     [
-        ("{test_size: 0.999}", ["data.split.test_size: 0.999 of 600 rows puts every row in the test"]),
+        (
+            "{test_size: 0.999}",
+            ["data.split.test_size: 0.999 of 600 rows puts every row in the test"],
+        ),
         ("{test_size: 0.001}", ["puts 1 row in the test set, fewer than the 2 classes of 'late'"]),
     ],
 )

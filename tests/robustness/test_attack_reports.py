@@ -14,7 +14,6 @@ import matplotlib
 import pandas as pd
 import pytest
 
-from mlplan.io.report.chart_text import literal
 from mlplan.io.report.charts import ladder_chart
 from mlplan.records.evaluation import Evaluation
 
@@ -65,6 +64,8 @@ def test_any_name_renders(name: str) -> None:
 
 def test_literal_escapes_and_shortens() -> None:
     """What the label helper promises."""
+    from mlplan.io.report.chart_text import literal
+
     assert literal("cost $5") == r"cost \$5"
     assert literal("y" * 100) == "y" * 59 + "…"
 

@@ -74,7 +74,9 @@ values = st.recursive(
     scalars,
     lambda inner: st.one_of(
         st.lists(inner, max_size=4),
-        st.dictionaries(st.one_of(st.sampled_from(KEYS + WORDS), st.text(CHARS, max_size=8)), inner, max_size=4),
+        st.dictionaries(
+            st.one_of(st.sampled_from(KEYS + WORDS), st.text(CHARS, max_size=8)), inner, max_size=4
+        ),
     ),
     max_leaves=25,
 )

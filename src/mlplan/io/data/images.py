@@ -214,9 +214,7 @@ def _open_checked(path: Path) -> Any:
     except OSError as exc:
         raise DataError(f"cannot read image {path}: {exc.strerror or exc}") from None
     if nbytes > MAX_IMAGE_BYTES:
-        raise DataError(
-            f"image {path} is {nbytes:,} bytes; at most {MAX_IMAGE_BYTES:,} are read"
-        )
+        raise DataError(f"image {path} is {nbytes:,} bytes; at most {MAX_IMAGE_BYTES:,} are read")
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)

@@ -41,7 +41,7 @@ _MERGE_TAG = "tag:yaml.org,2002:merge"
 _Base: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-class _Loader(_Base):  # type: ignore[misc, valid-type]
+class _Loader(_Base):
     """The safe loader (libyaml's parser when present) whose constructor refuses duplicate
     keys and turns values that cannot be built into positioned errors."""
 
@@ -122,18 +122,11 @@ class _Composer:
             )
         return self.root
 
-    def _step(self, event: yaml.Event) -> None:
+    def _step(self, event: Any) -> None:
         if isinstance(event, yaml.AliasEvent):
             self._alias(event)
         elif isinstance(event, yaml.ScalarEvent):
-            tag = event.tag
-            if tag is None or tag == "!":
-                tag = self.loader.resolve(ScalarNode, event.value, event.implicit)
-            node = ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
-            self._anchor(event)
-            if event.anchor is not None:
-                self.anchors[event.anchor] = (node, 1)
-            self._attach(node, 1, event)
+            self._scalar(event)
         elif isinstance(event, yaml.SequenceStartEvent | yaml.MappingStartEvent):
             self._start(event)
         elif isinstance(event, yaml.SequenceEndEvent | yaml.MappingEndEvent):
@@ -144,14 +137,24 @@ class _Composer:
                 self.anchors[done.anchor] = (done.node, done.size)
             self._attach(done.node, done.size, event)
 
-    def _start(self, event: yaml.CollectionStartEvent) -> None:
+    def _scalar(self, event: Any) -> None:
+        tag = event.tag
+        if tag is None or tag == "!":
+            tag = self.loader.resolve(ScalarNode, event.value, event.implicit)
+        node = ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
+        self._anchor(event)
+        if event.anchor is not None:
+            self.anchors[event.anchor] = (node, 1)
+        self._attach(node, 1, event)
+
+    def _start(self, event: Any) -> None:
         line = event.start_mark.line + 1
         if len(self.stack) >= MAX_DEPTH:
             raise PlanError(
                 f"{self.source}:{line}: nesting deeper than {MAX_DEPTH} levels; "
                 "a plan needs a handful"
             )
-        kind: type[Node] = (
+        kind: type[SequenceNode] | type[MappingNode] = (
             SequenceNode if isinstance(event, yaml.SequenceStartEvent) else MappingNode
         )
         tag = event.tag
@@ -162,9 +165,9 @@ class _Composer:
         if event.anchor is not None:
             self.open_anchors.add(event.anchor)
         self._count(1, event)
-        self.stack.append(_Open(node=node, anchor=event.anchor))  # type: ignore[arg-type]
+        self.stack.append(_Open(node=node, anchor=event.anchor))
 
-    def _anchor(self, event: yaml.NodeEvent) -> None:
+    def _anchor(self, event: Any) -> None:
         if event.anchor is not None and event.anchor in self.anchors:
             first = self.anchors[event.anchor][0].start_mark.line + 1
             raise PlanError(
@@ -172,7 +175,7 @@ class _Composer:
                 f"defined twice (first on line {first})"
             )
 
-    def _alias(self, event: yaml.AliasEvent) -> None:
+    def _alias(self, event: Any) -> None:
         line = event.start_mark.line + 1
         name = event.anchor
         if name in self.open_anchors:
@@ -186,7 +189,7 @@ class _Composer:
         self._count(size, event)
         self._attach(node, size, event, counted=True)
 
-    def _count(self, size: int, event: yaml.Event) -> None:
+    def _count(self, size: int, event: Any) -> None:
         self.total += size
         if self.total > MAX_VALUES:
             raise PlanError(
@@ -194,7 +197,7 @@ class _Composer:
                 f"{MAX_VALUES:,} values once its aliases are expanded; a plan needs far fewer"
             )
 
-    def _attach(self, node: Node, size: int, event: yaml.Event, *, counted: bool = False) -> None:
+    def _attach(self, node: Node, size: int, event: Any, *, counted: bool = False) -> None:
         if isinstance(node, ScalarNode) and not counted:
             self._count(1, event)
         if not self.stack:
@@ -264,4 +267,3 @@ def _first_line(exc: BaseException) -> str:
 def _shown(value: object) -> str:
     text = repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
-

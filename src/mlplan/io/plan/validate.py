@@ -25,12 +25,12 @@ from __future__ import annotations
 
 import math
 import os
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from mlplan.errors import MlplanError, PlanError, closest
-from mlplan.schema.plan import Plan
+from mlplan.schema.plan import HumanBaseline, Plan, PublishedBaseline, ScriptedRule
 
 __all__ = ["MAX_RESAMPLES", "MAX_SEED", "check_output", "validate_for_task", "validate_plan"]
 
@@ -125,7 +125,13 @@ def _names(task: str | None, *, counts: bool) -> list[str]:
 
 
 def _check_name(
-    name: str, loc: Loc, locate: Locate, task: str | None, *, counts: bool, extra: Iterable[str] = ()
+    name: str,
+    loc: Loc,
+    locate: Locate,
+    task: str | None,
+    *,
+    counts: bool,
+    extra: Iterable[str] = (),
 ) -> None:
     allowed = [*extra, *_names(task, counts=counts)]
     if name in allowed:
@@ -277,11 +283,12 @@ def _rows(plan: Plan) -> Iterator[tuple[str, Loc, str]]:
     baselines = plan.baselines
     for i, name in enumerate(baselines.ladder):
         yield name, ("baselines", "ladder", i), "a ladder rung"
-    for kind, entries in (
-        ("scripted", baselines.scripted),
-        ("published", baselines.published),
-        ("human", baselines.human),
-    ):
+    named: dict[str, Sequence[ScriptedRule | PublishedBaseline | HumanBaseline]] = {
+        "scripted": baselines.scripted,
+        "published": baselines.published,
+        "human": baselines.human,
+    }
+    for kind, entries in named.items():
         for i, entry in enumerate(entries):
             yield entry.name, ("baselines", kind, i, "name"), f"a {kind} baseline"
     if baselines.requirement:

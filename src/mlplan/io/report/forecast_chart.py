@@ -33,9 +33,7 @@ def forecast_chart(result: Forecast, *, image_format: str = "png") -> bytes:
         fig, (curves, needs) = plt.subplots(1, 2, figsize=(12.0, 4.6), dpi=110)
         _curves(curves, result)
         _needs(needs, result)
-        fig.suptitle(
-            f"{literal(result.project)}: how much data for {literal(result.metric, 120)}?"
-        )
+        fig.suptitle(f"{literal(result.project)}: how much data for {literal(result.metric, 120)}?")
         fig.tight_layout()
         buffer = io.BytesIO()
         fig.savefig(buffer, format=image_format)
@@ -48,7 +46,13 @@ def _curves(ax: Axes, result: Forecast) -> None:
         ax.scatter(rung.curve.sizes, rung.curve.scores, s=10, alpha=0.3, color=colour)
         sizes, means = rung.curve.means()
         ax.plot(sizes, means, "o-", color=colour, label=f"{literal(rung.rung)} (measured)")
-        ax.plot(rung.query_sizes, rung.mean, "--", color=colour, label=f"{literal(rung.rung)} (forecast)")
+        ax.plot(
+            rung.query_sizes,
+            rung.mean,
+            "--",
+            color=colour,
+            label=f"{literal(rung.rung)} (forecast)",
+        )
         ax.fill_between(rung.query_sizes, rung.lo, rung.hi, color=colour, alpha=0.15, lw=0)
         for need in rung.needs:
             crossing = need.target == result.requirement and need.reachable

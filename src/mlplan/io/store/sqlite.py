@@ -267,7 +267,9 @@ class Store:
         return {
             **row,
             "pred": self._decode(from_npy, row["pred"], "the champion"),
-            "score": None if row["score"] is None else self._decode(from_npy, row["score"], "the champion"),
+            "score": None
+            if row["score"] is None
+            else self._decode(from_npy, row["score"], "the champion"),
             "payload": self._decode(json.loads, row["payload"], "the champion"),
         }
 
@@ -406,4 +408,3 @@ def encode_ids(ids: Sequence[str]) -> bytes:
 def decode_ids(blob: bytes) -> list[str]:
     """Inverse of :func:`encode_ids`."""
     return list(json.loads(zlib.decompress(blob)))
-
