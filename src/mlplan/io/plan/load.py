@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -14,7 +13,7 @@ from pydantic import BaseModel, ValidationError
 
 from mlplan.errors import PlanError, closest
 from mlplan.io.plan.reader import MAX_YAML_CHARS, read_yaml
-from mlplan.io.plan.validate import check_output, validate_plan
+from mlplan.io.plan.validate import Locate, check_output, validate_plan
 from mlplan.schema.plan import Plan
 
 __all__ = [
@@ -30,8 +29,6 @@ __all__ = [
 PLAN_FILENAME = "mlplan.yaml"
 
 M = TypeVar("M", bound=BaseModel)
-#: ``locate(("metric", "optimise"))`` → ``"mlplan.yaml:7"``: where a key of the file is.
-Locate = Callable[[tuple[str | int, ...]], str]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -32,17 +32,23 @@ from typing import Any
 from mlplan.errors import MlplanError, PlanError, closest
 from mlplan.schema.plan import HumanBaseline, Plan, PublishedBaseline, ScriptedRule
 
-__all__ = ["MAX_RESAMPLES", "MAX_SEED", "check_output", "validate_for_task", "validate_plan"]
+__all__ = [
+    "MAX_RESAMPLES",
+    "MAX_SEED",
+    "Locate",
+    "check_output",
+    "validate_for_task",
+    "validate_plan",
+]
 
 Loc = tuple[str | int, ...]
+#: ``locate(("metric", "optimise"))`` → ``"mlplan.yaml:7"``: where a key of the file is.
 Locate = Callable[[Loc], str]
 
 #: Most bootstrap resamples a plan may ask for (``metric.resamples``, ``gate.resamples``).
 MAX_RESAMPLES = 100_000
 #: Largest seed: the generators of numpy and scikit-learn take 32-bit seeds.
 MAX_SEED = 2**32 - 1
-#: The key that stands for the plan's own metric in ``gate.non_inferiority`` and floors.
-POLICY_KEY = "metric"
 _REQUIREMENT_ROW = "requirement"
 
 
@@ -229,6 +235,8 @@ def _declared_numbers(plan: Plan, locate: Locate, task: str | None) -> None:
 
 
 def _gate_keys(plan: Plan, locate: Locate, task: str | None) -> None:
+    from mlplan.core.gate.paired import POLICY_KEY  # "metric": the plan's own number
+
     gate = plan.gate
     for name in gate.non_inferiority:
         loc: Loc = ("gate", "non_inferiority", name)
