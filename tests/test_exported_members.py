@@ -85,3 +85,17 @@ def test_errors_are_also_builtin_errors() -> None:
         issubclass(getattr(mlplan, n), mlplan.MlplanError)
         for n in ("PlanError", "DataError", "MetricError", "StoreError", "BudgetError")
     )
+
+
+def test_lazy_packages_export_functions_not_their_submodules() -> None:
+    """A package's exported function stays a function when its submodule of the same name has
+    been imported (the engines' packages load their names on first use)."""
+    import mlplan.core.expr as expr
+    import mlplan.core.forecast as forecast
+    import mlplan.core.forecast.extrapolate
+    import mlplan.core.metrics as metrics
+    import mlplan.core.metrics.operating_point  # noqa: F401
+
+    assert callable(metrics.operating_point)
+    assert callable(forecast.extrapolate)
+    assert callable(expr.evaluate)

@@ -87,3 +87,11 @@ def test_bad_stage_and_bad_accept_exit_2(advice_project, cli):
     passed = next(f.code for f in mlplan_advice.findings if f.outcome == "not_applicable")
     with pytest.raises(PlanError, match="nothing to accept"):
         mlplan.accept(passed, advice_project.folder, advice=mlplan_advice)
+
+
+def test_the_plan_schema_knows_every_advice_code() -> None:
+    """Muted codes are checked at load against the rules' codes, without importing the rules."""
+    from mlplan.core.advise.rules import RULES
+    from mlplan.schema.plan import ADVICE_CODES
+
+    assert tuple(r.code for r in RULES) == ADVICE_CODES

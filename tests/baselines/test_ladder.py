@@ -145,3 +145,11 @@ def test_callable_rule_and_regression(prepare) -> None:
     assert result.rung("gradient_boosting").cv_mean > 0.85
     assert result.rung("per carat").cv_mean > 0.5
     assert np.isfinite(result.rung("linear").costs["fit_seconds"])
+
+
+def test_the_plan_schema_knows_every_rung_by_name() -> None:
+    """Plans are checked against the rung names without importing the rungs' estimators."""
+    from mlplan.core.baselines.rungs import RUNGS
+    from mlplan.schema.plan import RUNG_NAMES
+
+    assert tuple(RUNGS) == RUNG_NAMES

@@ -1,8 +1,10 @@
 """The ``mlplan`` command line: parsing, printing and exit codes; no logic of its own.
 
-Exit codes: 0 ok, 1 a check failed, 2 bad input, 3 store problem, 70 internal error
-(a bug in mlplan), 130 interrupted. The handler here imports nothing that could be
-missing: whatever goes wrong, the user gets one line and a documented code.
+Exit codes: 0 ok, 1 a check failed, 2 bad input (a plan, data or predictions problem,
+or a file or folder that cannot be read or written), 3 store problem, 70 internal
+error (a bug in mlplan), 130 interrupted. The handler here imports nothing that could
+be missing: whatever goes wrong, the user gets one line and a documented code, and
+when the command had already stored something, the line says what.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ EXIT_INTERRUPTED = 130
 #: A bug in mlplan (an exception it did not expect), as sysexits' EX_SOFTWARE.
 EXIT_INTERNAL = 70
 _STORE = 3
+_BAD_INPUT = 2
 
 
 def main() -> None:
@@ -37,6 +40,8 @@ def main() -> None:
         _fail(exc.exit_code, "error:", str(exc))
     except sqlite3.Error as exc:  # a store error that escaped the store's own handling
         _fail(_STORE, "store error:", str(exc))
+    except OSError as exc:  # a file or folder outside the store: full disk, permissions
+        _fail(_BAD_INPUT, "error:", _os_error(exc))
     except KeyboardInterrupt:
         _interrupted()
     except Exit as exc:
@@ -55,10 +60,11 @@ def main() -> None:
     except Exception as exc:
         if state["debug"]:
             raise
+        what = str(exc) if len(str(exc)) <= 300 else str(exc)[:299] + "…"
         _fail(
             EXIT_INTERNAL,
             "internal error:",
-            f"{type(exc).__name__}: {exc} (a bug in mlplan; rerun with --debug for the "
+            f"{type(exc).__name__}: {what} (a bug in mlplan; rerun with --debug for the "
             "traceback and report it)",
         )
     if code == EXIT_INTERRUPTED:  # Typer turns Ctrl-C inside a command into this code
@@ -82,10 +88,25 @@ def _interrupted() -> None:
 
 
 def _fail(code: int, label: str, message: str) -> None:
+    """Print one line (the message's lines joined) with what was stored, and exit."""
     if state["debug"]:
         err.print_exception()
-    err.print(Text.assemble((label, "bold red"), f" {message}"), highlight=False, soft_wrap=True)
+    line = " ".join(part.strip() for part in message.splitlines() if part.strip())
+    context = sys.modules.get("mlplan.app.context")
+    stored = context.stored_so_far() if context is not None else ()
+    if stored:
+        line += f" (stored before the error: {', '.join(stored)})"
+    err.print(Text.assemble((label, "bold red"), f" {line}"), highlight=False, soft_wrap=True)
     sys.exit(code)
+
+
+def _os_error(exc: OSError) -> str:
+    """``cannot write /x/report.html: No space left on device``: the file and the reason."""
+    reason = exc.strerror or str(exc) or type(exc).__name__
+    target = exc.filename
+    if target is None:
+        return f"{reason} ({type(exc).__name__})"
+    return f"cannot use {target}: {reason}"
 
 
 if __name__ == "__main__":  # pragma: no cover

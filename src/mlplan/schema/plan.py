@@ -16,6 +16,20 @@ Stage = Literal["planning", "data", "training", "deployment"]
 Archetype = Literal["software_2_0", "human_in_the_loop", "autonomous"]
 Averaging = Literal["macro", "micro", "weighted"]
 
+#: The key of ``gate.non_inferiority`` / ``gate.floors`` that means the plan's own metric.
+POLICY_KEY = "metric"
+#: The trained rungs mlplan knows, by name (their specs: ``mlplan.core.baselines.rungs``).
+RUNG_NAMES = (
+    "dummy",
+    "linear",
+    "bag_of_words",
+    "neural_net",
+    "gradient_boosting",
+    "extra_trees",
+    "pretrained",
+)
+#: The stable codes of the advice rules (``advice.mute``; the rules: ``mlplan.core.advise``).
+ADVICE_CODES = tuple(f"ADV{i:03d}" for i in range(1, 16))
 #: Metrics that weigh classes equally; the ladder's rungs then use balanced class weights.
 BALANCED_METRICS = frozenset({"balanced_accuracy", "mcc", "kappa"})
 

@@ -32,12 +32,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
-from mlplan.core.expr import FUNCTIONS as _ALL_FUNCTIONS
-from mlplan.core.expr import RULE, Expression, ExpressionError, evaluate, parse
+from mlplan.core.expr.errors import ExpressionError
+from mlplan.core.expr.expression import Expression, parse
+from mlplan.core.expr.profiles import FUNCTIONS as _ALL_FUNCTIONS
+from mlplan.core.expr.profiles import RULE
+
+if TYPE_CHECKING:  # pandas is imported when a rule meets a table, not to check one
+    import pandas as pd
 from mlplan.errors import PlanError
 
 __all__ = ["FUNCTIONS", "Rule", "parse_rule"]
@@ -78,6 +83,8 @@ class Rule:
             with the rest of the rule (text in arithmetic ...), naming the character.
         """
         try:
+            from mlplan.core.expr.evaluator import evaluate
+
             return evaluate(self.expression, _Columns(frame), rows=len(frame))
         except ExpressionError as exc:
             raise _error(self.name, self.text, exc) from None
@@ -109,7 +116,7 @@ def parse_rule(text: str, *, name: str = "rule", columns: Iterable[str] | None =
     return Rule(name=name, text=text, columns=expression.names, expression=expression)
 
 
-class _Columns(Mapping[str, pd.Series]):
+class _Columns(Mapping[str, Any]):
     """The columns of a frame by their names as strings, each read only when asked for."""
 
     def __init__(self, frame: pd.DataFrame) -> None:

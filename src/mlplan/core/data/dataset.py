@@ -138,9 +138,14 @@ def infer_task(target: pd.Series) -> tuple[Task, str]:
 
 
 def normalise_ids(values: pd.Series | pd.Index) -> pd.Index:
-    """Ids as strings, with integral floats written as integers (``3.0`` → ``"3"``)."""
+    """Ids as strings, with integral floats written as integers (``3.0`` → ``"3"``).
+
+    Only floats that are exact integers (below 2**53) are rewritten; larger ones, and
+    infinities, stay as floats.
+    """
     series = pd.Series(values)
-    if pd.api.types.is_float_dtype(series) and _integral(series.dropna()):
+    exact = pd.api.types.is_float_dtype(series) and _integral(series.dropna())
+    if exact and bool((series.dropna().abs() < 2**53).all()):
         series = series.astype("Int64")
     return pd.Index(series.astype(str), name="id")
 

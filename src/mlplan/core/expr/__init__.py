@@ -25,13 +25,33 @@ tree), :mod:`~.profiles` (features and functions), :mod:`~.kinds` and
 
 from __future__ import annotations
 
-from mlplan.core.expr.errors import ExpressionError
-from mlplan.core.expr.evaluate import evaluate
-from mlplan.core.expr.expression import Expression, parse
-from mlplan.core.expr.kinds import Kind
-from mlplan.core.expr.limits import MAX_DEPTH, MAX_EXPONENT, MAX_INTEGER, MAX_LENGTH, MAX_NODES
-from mlplan.core.expr.profiles import FEATURES, FORMULA, FUNCTIONS, RULE, Feature, Function, Profile
-from mlplan.core.expr.values import Value, as_value, column_value
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+#: Public name → the module that defines it (imported on first use, so that
+#: importing one light module of the package does not load its heavy ones).
+_EXPORTS = {
+    "FEATURES": "mlplan.core.expr.profiles",
+    "FORMULA": "mlplan.core.expr.profiles",
+    "FUNCTIONS": "mlplan.core.expr.profiles",
+    "MAX_DEPTH": "mlplan.core.expr.limits",
+    "MAX_EXPONENT": "mlplan.core.expr.limits",
+    "MAX_INTEGER": "mlplan.core.expr.limits",
+    "MAX_LENGTH": "mlplan.core.expr.limits",
+    "MAX_NODES": "mlplan.core.expr.limits",
+    "RULE": "mlplan.core.expr.profiles",
+    "Expression": "mlplan.core.expr.expression",
+    "ExpressionError": "mlplan.core.expr.errors",
+    "Feature": "mlplan.core.expr.profiles",
+    "Function": "mlplan.core.expr.profiles",
+    "Kind": "mlplan.core.expr.kinds",
+    "Profile": "mlplan.core.expr.profiles",
+    "Value": "mlplan.core.expr.values",
+    "as_value": "mlplan.core.expr.values",
+    "column_value": "mlplan.core.expr.values",
+    "evaluate": "mlplan.core.expr.evaluator",
+    "parse": "mlplan.core.expr.expression",
+}
 
 __all__ = [
     "FEATURES",
@@ -55,3 +75,29 @@ __all__ = [
     "evaluate",
     "parse",
 ]
+
+if TYPE_CHECKING:
+    from mlplan.core.expr.errors import ExpressionError
+    from mlplan.core.expr.evaluator import evaluate
+    from mlplan.core.expr.expression import Expression, parse
+    from mlplan.core.expr.kinds import Kind
+    from mlplan.core.expr.limits import MAX_DEPTH, MAX_EXPONENT, MAX_INTEGER, MAX_LENGTH, MAX_NODES
+    from mlplan.core.expr.profiles import (
+        FEATURES,
+        FORMULA,
+        FUNCTIONS,
+        RULE,
+        Feature,
+        Function,
+        Profile,
+    )
+    from mlplan.core.expr.values import Value, as_value, column_value
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(module), name)
+    globals()[name] = value
+    return value

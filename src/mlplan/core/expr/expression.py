@@ -17,7 +17,7 @@ __all__ = ["Expression", "parse"]
 
 @dataclass(frozen=True)
 class Expression:
-    """A parsed and checked expression, ready for :func:`~mlplan.core.expr.evaluate`.
+    """A parsed and checked expression, ready for :func:`~mlplan.core.expr.evaluator`.
 
     Attributes
     ----------

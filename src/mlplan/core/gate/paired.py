@@ -15,11 +15,9 @@ from typing import Any
 from mlplan.core.metrics import MetricPolicy, paired_table
 from mlplan.core.metrics.definitions import THRESHOLD_FREE, metric_info
 from mlplan.records.paired import PairedModel, PairedResult
-from mlplan.schema.plan import GateSection
+from mlplan.schema.plan import POLICY_KEY, GateSection
 
 __all__ = ["POLICY_KEY", "gate_direction", "gate_metric_name", "gate_table", "model_at"]
-
-POLICY_KEY = "metric"
 
 
 def _target(key: str, policy: MetricPolicy) -> str | MetricPolicy:

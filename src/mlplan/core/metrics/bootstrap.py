@@ -31,7 +31,6 @@ from typing import Any, Literal
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy.special import ndtr, ndtri
 
 from mlplan.core.metrics.constraints import Constraint
 from mlplan.core.metrics.counts import ScoreCurve
@@ -123,6 +122,8 @@ def interval(
     if method == "bca":
         if jackknife is None:
             raise MetricError("bootstrap: BCa needs jackknife values; use method='percentile'")
+        from scipy.special import ndtr, ndtri  # only BCa needs the normal quantiles
+
         share = (np.sum(rep < estimate) + 0.5 * np.sum(rep == estimate)) / rep.size
         share = min(max(share, 0.5 / rep.size), 1 - 0.5 / rep.size)
         z0 = float(ndtri(share))

@@ -31,7 +31,9 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import NDArray
 
-from mlplan.core.expr import FORMULA, Expression, ExpressionError, evaluate, parse
+from mlplan.core.expr.errors import ExpressionError
+from mlplan.core.expr.expression import Expression, parse
+from mlplan.core.expr.profiles import FORMULA
 from mlplan.errors import MetricError
 
 __all__ = ["Formula", "parse_formula"]
@@ -72,6 +74,8 @@ class Formula:
                 "cost metrics must be passed as costs={...}"
             )
         try:
+            from mlplan.core.expr.evaluator import evaluate  # numpy/pandas: on use
+
             out = evaluate(self._expression, {n: env[n] for n in self.names})
         except ExpressionError as exc:
             raise _error(self.text, exc) from None

@@ -8,8 +8,11 @@ recover the shape from the names (:func:`image_shape`).
 from __future__ import annotations
 
 import gzip
+import warnings
+import zlib
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -19,6 +22,9 @@ from mlplan.errors import DataError
 
 __all__ = [
     "IMAGE_SUFFIXES",
+    "MAX_IDX_BYTES",
+    "MAX_IMAGE_BYTES",
+    "MAX_IMAGE_PIXELS",
     "image_columns",
     "is_image_source",
     "read_idx",
@@ -30,6 +36,12 @@ __all__ = [
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp")
 
 _MAX_SIDE = 64
+#: Largest image file read (bytes), checked before it is opened.
+MAX_IMAGE_BYTES = 64 * 2**20
+#: Most pixels an image may have (its header is read first; larger ones are never decoded).
+MAX_IMAGE_PIXELS = 40_000_000
+#: Most bytes of IDX data read (the header says how many follow).
+MAX_IDX_BYTES = 2**31
 
 
 def _pixels(images: np.ndarray, labels: Sequence[object] | np.ndarray) -> pd.DataFrame:
@@ -77,18 +89,27 @@ def _read_idx_array(path: Path) -> np.ndarray:
     opener = gzip.open if path.suffix == ".gz" else open
     try:
         with opener(path, "rb") as handle:
-            raw = handle.read()
-    except OSError as exc:
+            head = handle.read(4)
+            if len(head) < 4 or head[:3] != b"\x00\x00\x08" or head[3] == 0:
+                raise DataError(
+                    f"IDX file {path}: not an unsigned-byte IDX file (bad magic number)"
+                )
+            shape = handle.read(4 * head[3])
+            if len(shape) < 4 * head[3]:
+                raise DataError(f"IDX file {path}: the header is cut short")
+            dims = tuple(int.from_bytes(shape[4 * i : 4 * i + 4], "big") for i in range(head[3]))
+            size = int(np.prod(dims, dtype=object))
+            if size > MAX_IDX_BYTES:
+                raise DataError(
+                    f"IDX file {path}: the header says {dims}, {size:,} values; "
+                    f"at most {MAX_IDX_BYTES:,} are read"
+                )
+            raw = handle.read(size + 1)  # one more: a longer file is refused below
+    except (OSError, EOFError, zlib.error) as exc:
         raise DataError(f"IDX file {path} cannot be read: {exc}") from exc
-    if len(raw) < 4 or raw[0] != 0 or raw[1] != 0 or raw[2] != 0x08:
-        raise DataError(f"IDX file {path}: not an unsigned-byte IDX file (bad magic number)")
-    ndim = raw[3]
-    dims = tuple(int.from_bytes(raw[4 + 4 * i : 8 + 4 * i], "big") for i in range(ndim))
-    offset = 4 + 4 * ndim
-    size = int(np.prod(dims))
-    if len(raw) - offset != size:
-        raise DataError(f"IDX file {path}: header says {size} values, file has {len(raw) - offset}")
-    return np.frombuffer(raw, dtype=np.uint8, offset=offset).reshape(dims)
+    if len(raw) != size:
+        raise DataError(f"IDX file {path}: header says {size} values, file has {len(raw)}")
+    return np.frombuffer(raw, dtype=np.uint8).reshape(dims)
 
 
 def read_image_folder(
@@ -140,8 +161,6 @@ def read_image_table(
     Relative paths are read from ``root``.  An unreadable image raises a
     :class:`DataError` naming it, unless ``skip_unreadable`` drops its row.
     """
-    from PIL import Image, UnidentifiedImageError
-
     if path_column not in table.columns:
         raise DataError(f"{where}: no column '{path_column}' of image paths")
     base = Path(root) if root is not None else Path()
@@ -152,20 +171,24 @@ def read_image_table(
     for i, value in enumerate(table[path_column].astype(str)):
         path = Path(value) if Path(value).is_absolute() else base / value
         try:
-            with Image.open(path) as image:
-                image.load()
-                if mode is None:
-                    mode = "L" if image.mode in ("L", "1", "I;16", "I") else "RGB"
-                    shape = shape or _default_size(image.size)
-                assert shape is not None
-                pixels = np.asarray(image.convert(mode).resize(shape))
-        except (OSError, UnidentifiedImageError, ValueError) as exc:
+            image = _open_checked(path)
+        except DataError as exc:
             if skip_unreadable:
                 continue
-            reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-            raise DataError(
-                f"{where}: cannot read image {path}: {reason}; fix or remove the file"
-            ) from None
+            raise DataError(f"{where}: {exc}; fix or remove the file") from None
+        with image:
+            if mode is None:
+                mode = "L" if image.mode in ("L", "1", "I;16", "I") else "RGB"
+                shape = shape or _default_size(image.size)
+            assert shape is not None
+            try:
+                pixels = np.asarray(image.convert(mode).resize(shape))
+            except Exception as exc:  # decoders raise many types on a broken file
+                if skip_unreadable:
+                    continue
+                raise DataError(
+                    f"{where}: cannot read image {path}: {_reason(exc)}; fix or remove the file"
+                ) from None
         images.append(pixels)
         keep.append(i)
     if not images:
@@ -173,6 +196,48 @@ def read_image_table(
     frame = _pixels(np.stack(images), np.zeros(len(images))).drop(columns="label")
     rest = table.iloc[keep].drop(columns=path_column).reset_index(drop=True)
     return pd.concat([frame, rest], axis=1)
+
+
+def _open_checked(path: Path) -> Any:
+    """Open an image after checking its file size, and its pixel count before decoding.
+
+    Raises
+    ------
+    DataError
+        The file is missing, larger than :data:`MAX_IMAGE_BYTES`, not an image, or
+        declares more than :data:`MAX_IMAGE_PIXELS` pixels (a decompression bomb).
+    """
+    from PIL import Image
+
+    try:
+        nbytes = path.stat().st_size
+    except OSError as exc:
+        raise DataError(f"cannot read image {path}: {exc.strerror or exc}") from None
+    if nbytes > MAX_IMAGE_BYTES:
+        raise DataError(f"image {path} is {nbytes:,} bytes; at most {MAX_IMAGE_BYTES:,} are read")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            image = Image.open(path)  # reads the header only
+    except Image.DecompressionBombError:
+        raise DataError(
+            f"image {path} declares more than {MAX_IMAGE_PIXELS:,} pixels; not decoded"
+        ) from None
+    except Exception as exc:  # PIL's plugins raise many types on a broken header
+        raise DataError(f"cannot read image {path}: {_reason(exc)}") from None
+    width, height = image.size
+    if width * height > MAX_IMAGE_PIXELS:
+        image.close()
+        raise DataError(
+            f"image {path} is {width:,}×{height:,} pixels; at most {MAX_IMAGE_PIXELS:,} "
+            "are decoded (images are resized to at most 64 a side)"
+        )
+    return image
+
+
+def _reason(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
 
 
 def _default_size(size: tuple[int, int]) -> tuple[int, int]:

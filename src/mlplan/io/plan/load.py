@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -12,10 +12,13 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from mlplan.errors import PlanError, closest
+from mlplan.io.plan.reader import MAX_YAML_CHARS, read_yaml
+from mlplan.io.plan.validate import Locate, check_output, validate_plan
 from mlplan.schema.plan import Plan
 
 __all__ = [
     "PLAN_FILENAME",
+    "Locate",
     "PlanFile",
     "find_plan",
     "load_plan",
@@ -46,6 +49,11 @@ class PlanFile:
     plan: Plan
     path: Path
     sha256: str
+    node: yaml.Node | None = field(default=None, compare=False, repr=False)
+
+    def where(self, loc: tuple[str | int, ...] = ()) -> str:
+        """``path:line`` of a key of the plan (``("metric", "optimise")``), for messages."""
+        return _locator(self.node, str(self.path))(loc)
 
     @property
     def root(self) -> Path:
@@ -93,16 +101,29 @@ def load_plan(path: str | Path | None = None) -> PlanFile:
     Raises
     ------
     PlanError
-        When the file is missing, is not valid YAML, or breaks the schema; the
-        message names the file, line and key.
+        When the file is missing, too large, is not valid YAML, breaks the schema
+        or fails a check of :mod:`mlplan.io.plan.validate` (its report folder
+        included); the message names the file, line and key.
     """
     plan_path = find_plan(path)
     try:
-        text = plan_path.read_text(encoding="utf-8")
+        with plan_path.open("rb") as handle:
+            raw = handle.read(MAX_YAML_CHARS + 1)  # never more, whatever the file's size
+        if len(raw) > MAX_YAML_CHARS:
+            raise PlanError(
+                f"{plan_path}: the plan file is {plan_path.stat().st_size:,} bytes; at most "
+                f"{MAX_YAML_CHARS:,} are allowed (a plan is a few kilobytes)"
+            )
+        text = raw.decode("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise PlanError(f"{plan_path}: cannot read the plan file ({exc})") from exc
-    plan = parse_plan(text, source=str(plan_path))
-    return PlanFile(plan=plan, path=plan_path.resolve(), sha256=plan_hash(plan))
+    plan, node = _parse(text, str(plan_path))
+    plan_file = PlanFile(plan=plan, path=plan_path.resolve(), sha256=plan_hash(plan), node=node)
+    try:
+        check_output(plan_file.output, plan_file.where, given=plan.output is not None)
+    except PlanError as exc:
+        raise _one_line(exc) from None
+    return plan_file
 
 
 def plan_hash(plan: Plan) -> str:
@@ -113,10 +134,32 @@ def plan_hash(plan: Plan) -> str:
 
 def parse_plan(text: str, *, source: str = "<plan>") -> Plan:
     """Validate plan text; errors read ``source:line: key: problem``."""
-    plan, _ = parse_yaml_model(
+    return _parse(text, source)[0]
+
+
+def _parse(text: str, source: str) -> tuple[Plan, yaml.Node | None]:
+    plan, node = parse_yaml_model(
         text, Plan, source, not_a_mapping="the plan must be a mapping with project, data and metric"
     )
-    return plan
+    try:
+        validate_plan(plan, _locator(node, source))
+    except PlanError as exc:
+        raise _one_line(exc) from None
+    return plan, node
+
+
+def _one_line(error: PlanError) -> PlanError:
+    """The error with line breaks of quoted values written as ``\\n``: one line, always."""
+    message = str(error)
+    return error if "\n" not in message else PlanError(message.replace("\n", "\\n"))
+
+
+def _locator(node: yaml.Node | None, source: str) -> Locate:
+    def locate(loc: tuple[str | int, ...]) -> str:
+        line = _line_of(node, loc)
+        return f"{source}:{line}" if line else source
+
+    return locate
 
 
 def parse_yaml_model(
@@ -143,23 +186,16 @@ def parse_yaml_model(
     Raises
     ------
     PlanError
-        When the text is not valid YAML, not a mapping, or breaks the schema; the
-        message names the source, line and key.
+        When the text is not valid YAML, over a limit of :mod:`mlplan.io.plan.reader`,
+        not a mapping, or breaks the schema; the message names the source, line and key.
     """
-    try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"{source}:{mark.line + 1}" if mark is not None else source
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise PlanError(f"{where}: not valid YAML: {problem}") from exc
+    data, root = read_yaml(text, source)
     if not isinstance(data, dict):
         raise PlanError(f"{source}: {not_a_mapping}")
     try:
         return model.model_validate(data), root
     except ValidationError as exc:
-        raise PlanError(_describe(exc, root, source, model)) from exc
+        raise _one_line(PlanError(_describe(exc, root, source, model))) from exc
 
 
 def _describe(
@@ -183,9 +219,14 @@ def _describe(
     if kind == "missing":
         return f"{where}: missing required key '{key}'"
     given = error.get("input")
-    shown = "" if isinstance(given, dict | list) else f" (got {given!r})"
-    message = error["msg"].removeprefix("Value error, ")
+    shown = "" if isinstance(given, dict | list) else f" (got {_shown(given)})"
+    message = error["msg"].removeprefix("Value error, ").strip().splitlines()[0]
     return f"{where}: {key}: {message}{shown}"
+
+
+def _shown(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
 
 
 def _allowed_keys(loc: tuple[Any, ...], model: type[BaseModel] = Plan) -> list[str]:

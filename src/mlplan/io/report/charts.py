@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from mlplan.io.report.chart_text import literal, plain_text
 from mlplan.io.report.figures import new_figure, to_bytes
 from mlplan.records.evaluation import Evaluation
 
@@ -16,7 +17,17 @@ def ladder_chart(
     *,
     requirement: float | None = None,
 ) -> bytes:
-    """A horizontal interval plot: each model's test value with its interval (PNG bytes)."""
+    """A horizontal interval plot: each model's test value with its interval (PNG bytes).
+
+    Names are drawn as written (:func:`~mlplan.io.report.chart_text.literal`).
+    """
+    with plain_text():
+        return _ladder_chart(evaluations, metric, requirement)
+
+
+def _ladder_chart(
+    evaluations: Sequence[Evaluation], metric: str, requirement: float | None
+) -> bytes:
     shown = [e for e in evaluations if e.value is not None]
     fig = new_figure(7.0, 0.5 + 0.45 * max(len(shown), 1))
     ax = fig.subplots()
@@ -29,8 +40,8 @@ def ladder_chart(
     if requirement is not None:
         ax.axvline(requirement, color="#2da44e", linestyle="--", label="requirement")
         ax.legend(loc="lower right", frameon=False)
-    ax.set_yticks(range(len(shown)), [e.name for e in shown])
+    ax.set_yticks(range(len(shown)), [literal(e.name) for e in shown])
     ax.invert_yaxis()
-    ax.set_xlabel(f"{metric} on the test rows (95 % interval)")
+    ax.set_xlabel(f"{literal(metric, 120)} on the test rows (95 % interval)")
     ax.grid(axis="x", alpha=0.3)
     return to_bytes(fig, "png")

@@ -6,6 +6,7 @@ import numpy as np
 from matplotlib.axes import Axes
 from numpy.typing import ArrayLike
 
+from mlplan.io.report.chart_text import literal, plain_text
 from mlplan.io.report.figures import ImageFormat, new_figure, to_bytes
 from mlplan.records.forecast import Forecast
 
@@ -23,20 +24,27 @@ def forecast_chart(result: Forecast, *, image_format: ImageFormat = "png") -> by
     cost-vs-accuracy curve), with the labelling cost on a second axis when the
     plan prices labels.
     """
-    fig = new_figure(12.0, 4.6)
-    curves, needs = fig.subplots(1, 2)
-    _curves(curves, result)
-    _needs(needs, result)
-    fig.suptitle(f"{result.project}: how much data for {result.metric}?")
-    return to_bytes(fig, image_format)
+    with plain_text():
+        fig = new_figure(12.0, 4.6)
+        curves, needs = fig.subplots(1, 2)
+        _curves(curves, result)
+        _needs(needs, result)
+        fig.suptitle(f"{literal(result.project)}: how much data for {literal(result.metric, 120)}?")
+        return to_bytes(fig, image_format)
 
 
 def _curves(ax: Axes, result: Forecast) -> None:
     for colour, rung in zip(_COLOURS, result.rungs, strict=False):
         ax.scatter(rung.curve.sizes, rung.curve.scores, s=10, alpha=0.3, color=colour)
         sizes, means = rung.curve.means()
-        ax.plot(sizes, means, "o-", color=colour, label=f"{rung.rung} (measured)")
-        ax.plot(rung.query_sizes, rung.mean, "--", color=colour, label=f"{rung.rung} (forecast)")
+        ax.plot(sizes, means, "o-", color=colour, label=f"{literal(rung.rung)} (measured)")
+        ax.plot(
+            rung.query_sizes,
+            rung.mean,
+            "--",
+            color=colour,
+            label=f"{literal(rung.rung)} (forecast)",
+        )
         ax.fill_between(rung.query_sizes, rung.lo, rung.hi, color=colour, alpha=0.15, lw=0)
         for need in rung.needs:
             crossing = need.target == result.requirement and need.reachable
@@ -46,7 +54,7 @@ def _curves(ax: Axes, result: Forecast) -> None:
         ax.axhline(result.requirement, color="#57606a", linestyle="-.", label="requirement")
     ax.set_xscale("log")
     ax.set_xlabel("training examples")
-    ax.set_ylabel(result.metric)
+    ax.set_ylabel(literal(result.metric, 120))
     ax.set_title("learning curves, 80 % forecast band")
     ax.grid(alpha=0.3)
     ax.legend(frameon=False, fontsize=8)
@@ -69,7 +77,7 @@ def _needs(ax: Axes, result: Forecast) -> None:
             fmt="o-",
             color=colour,
             capsize=3,
-            label=rung.rung,
+            label=literal(rung.rung),
         )
         unreachable = [x.target for x in rung.needs if not x.reachable]
         for target in unreachable:
@@ -78,7 +86,7 @@ def _needs(ax: Axes, result: Forecast) -> None:
     if result.requirement is not None:
         ax.axvline(result.requirement, color="#57606a", linestyle="--", label="requirement")
     ax.set_yscale("log")
-    ax.set_xlabel(f"target {result.metric}")
+    ax.set_xlabel(f"target {literal(result.metric, 120)}")
     ax.set_ylabel("training examples needed")
     ax.set_title("data needed per target, 80 % interval (dotted: not reachable)")
     ax.grid(alpha=0.3)

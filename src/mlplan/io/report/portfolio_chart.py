@@ -7,6 +7,7 @@ from typing import Any, Literal
 
 import matplotlib
 
+from mlplan.io.report.chart_text import literal, plain_text
 from mlplan.io.report.figures import new_figure
 from mlplan.records.portfolio import PortfolioResult
 
@@ -35,8 +36,13 @@ def portfolio_chart(result: PortfolioResult, *, fmt: Literal["png", "svg"] = "pn
     -------
     bytes
         The image. Bars span the 5th–95th percentiles of the Monte-Carlo draws;
-        filled markers are ideas with measured inputs.
+        filled markers are ideas with measured inputs. Names are drawn as written.
     """
+    with plain_text():
+        return _render(result, fmt)
+
+
+def _render(result: PortfolioResult, fmt: Literal["png", "svg"]) -> bytes:
     fig = new_figure(8.0, 6.0)
     ax = fig.subplots()
     ax.set_xlim(1, 5)
@@ -70,7 +76,7 @@ def portfolio_chart(result: PortfolioResult, *, fmt: Literal["png", "svg"] = "pn
             elinewidth=1.2,
             zorder=3,
         )
-        label = f"{idea.rank}. {idea.name}" + (" (measured)" if idea.is_measured else "")
+        label = f"{idea.rank}. {literal(idea.name)}" + (" (measured)" if idea.is_measured else "")
         right_side = x > 3.6
         ax.annotate(
             label,
@@ -88,7 +94,7 @@ def portfolio_chart(result: PortfolioResult, *, fmt: Literal["png", "svg"] = "pn
     ax.set_xlabel("feasibility (1 hard – 5 easy): data, accuracy requirement, difficulty")
     ax.set_ylabel("impact (1 – 5)")
     ax.set_title(
-        f"{result.name}: impact × feasibility\n"
+        f"{literal(result.name)}: impact × feasibility\n"
         f"bars: 5th–95th percentile of {result.n_draws} draws (seed {result.seed}); "
         "filled: measured",
         fontsize=10,

@@ -5,7 +5,9 @@ every plan in that folder, each row tagged with its plan's key; a :class:`Store`
 is opened *for one plan* and never reads or writes another plan's rows.
 
 Every ``sqlite3`` error, wherever it happens (open, migrate, read, write, commit,
-rollback), becomes a :class:`~mlplan.errors.StoreError` naming the file.
+rollback), becomes a :class:`~mlplan.errors.StoreError` naming the file; so does a
+stored record that no longer decodes (JSON, ids or arrays corrupted inside the
+file's pages).
 """
 
 from __future__ import annotations
@@ -14,12 +16,12 @@ import json
 import os
 import sqlite3
 import zlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from mlplan.errors import StoreError
 from mlplan.io.store.arrays import from_npy, to_npy
@@ -31,6 +33,7 @@ HOME_VARIABLE = "MLPLAN_HOME"
 #: The key of a folder's default plan, ``mlplan.yaml`` (rows from before stores were per plan).
 DEFAULT_PLAN_KEY = "mlplan.yaml"
 _FILENAME = "mlplan.db"
+_T = TypeVar("_T")
 
 
 def utc_now() -> str:
@@ -103,8 +106,9 @@ class Store:
             raise
 
     def close(self) -> None:
-        """Close the connection."""
-        self._db.close()
+        """Close the connection (a connection SQLite already gave up on closes quietly)."""
+        with suppress(sqlite3.Error):
+            self._db.close()
 
     def __enter__(self) -> Store:
         return self
@@ -176,22 +180,36 @@ class Store:
             names = [d[0] for d in cursor.description or ()]
             return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
+    def _decode(self, decode: Callable[[Any], _T], blob: Any, what: str) -> _T:
+        """Decode a stored value; a value that no longer decodes is a corrupted store."""
+        try:
+            return decode(blob)
+        except Exception as exc:  # json, zlib and numpy raise many types on bad bytes
+            reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            raise StoreError(
+                f"store {self.path} is corrupted: {what} cannot be decoded ({reason}); "
+                "restore it from a backup or move it away to start a new one"
+            ) from exc
+
+    def _run(self, row: dict[str, Any]) -> RunRow:
+        return RunRow(**{**row, "summary": self._decode(json.loads, row["summary"], "a run")})
+
     def runs(self) -> list[RunRow]:
         """This plan's runs, oldest first."""
         rows = self.query("SELECT * FROM runs WHERE plan = ? ORDER BY id", (self.plan,))
-        return [_run(row) for row in rows]
+        return [self._run(row) for row in rows]
 
     def latest_run(self) -> RunRow | None:
         """This plan's newest run, if any."""
         rows = self.query(
             "SELECT * FROM runs WHERE plan = ? ORDER BY id DESC LIMIT 1", (self.plan,)
         )
-        return _run(rows[0]) if rows else None
+        return self._run(rows[0]) if rows else None
 
     def run(self, run_id: int) -> RunRow | None:
         """One of this plan's runs by id, or None."""
         rows = self.query("SELECT * FROM runs WHERE plan = ? AND id = ?", (self.plan, run_id))
-        return _run(rows[0]) if rows else None
+        return self._run(rows[0]) if rows else None
 
     def evaluations(self, run_id: int) -> list[dict[str, Any]]:
         """The evaluation records of one of this plan's runs, as stored (JSON decoded)."""
@@ -200,7 +218,7 @@ class Store:
             "WHERE e.run_id = ? AND r.plan = ? ORDER BY e.rowid",
             (run_id, self.plan),
         )
-        return [json.loads(row["record"]) for row in rows]
+        return [self._decode(json.loads, row["record"], "an evaluation") for row in rows]
 
     def predictions(self, run_id: int, name: str) -> dict[str, Any]:
         """The stored test predictions of one evaluated model (``pred`` and maybe ``score``)."""
@@ -209,7 +227,7 @@ class Store:
             "WHERE p.run_id = ? AND p.name = ? AND r.plan = ?",
             (run_id, name, self.plan),
         )
-        return {row["part"]: from_npy(row["array"]) for row in rows}
+        return {row["part"]: self._decode(from_npy, row["array"], "predictions") for row in rows}
 
     def latest_split(self) -> dict[str, Any] | None:
         """This plan's newest frozen split, ids decoded."""
@@ -219,9 +237,9 @@ class Store:
         if not rows:
             return None
         row = dict(rows[0])
-        row["config"] = json.loads(row["config"])
-        row["train_ids"] = decode_ids(row["train_ids"])
-        row["test_ids"] = decode_ids(row["test_ids"])
+        row["config"] = self._decode(json.loads, row["config"], "a split")
+        row["train_ids"] = self._decode(decode_ids, row["train_ids"], "a split")
+        row["test_ids"] = self._decode(decode_ids, row["test_ids"], "a split")
         return row
 
     def events(self, kind: str | None = None) -> list[dict[str, Any]]:
@@ -232,7 +250,9 @@ class Store:
             rows = self.query(
                 "SELECT * FROM events WHERE plan = ? AND kind = ? ORDER BY id", (self.plan, kind)
             )
-        return [{**row, "payload": json.loads(row["payload"])} for row in rows]
+        return [
+            {**row, "payload": self._decode(json.loads, row["payload"], "an event")} for row in rows
+        ]
 
     def latest_champion(self) -> dict[str, Any] | None:
         """This plan's newest champion row with its event payload, arrays decoded."""
@@ -246,9 +266,11 @@ class Store:
         row = rows[0]
         return {
             **row,
-            "pred": from_npy(row["pred"]),
-            "score": None if row["score"] is None else from_npy(row["score"]),
-            "payload": json.loads(row["payload"]),
+            "pred": self._decode(from_npy, row["pred"], "the champion"),
+            "score": None
+            if row["score"] is None
+            else self._decode(from_npy, row["score"], "the champion"),
+            "payload": self._decode(json.loads, row["payload"], "the champion"),
         }
 
 
@@ -386,7 +408,3 @@ def encode_ids(ids: Sequence[str]) -> bytes:
 def decode_ids(blob: bytes) -> list[str]:
     """Inverse of :func:`encode_ids`."""
     return list(json.loads(zlib.decompress(blob)))
-
-
-def _run(row: dict[str, Any]) -> RunRow:
-    return RunRow(**{**row, "summary": json.loads(row["summary"])})
