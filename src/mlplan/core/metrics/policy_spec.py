@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -156,6 +157,19 @@ def policy_from_section(section: Any, task: str) -> MetricPolicy:
         policy = MetricPolicy(
             name=section.formula, higher_is_better=True, kind="formula", formula=formula, **common
         )
+    threshold = getattr(section, "threshold", None)
+    if threshold is not None:
+        if task != "binary":
+            raise MetricError(
+                f"metric.threshold: only binary scores have an operating threshold; this is a "
+                f"{task} task (remove threshold)"
+            )
+        if not policy.threshold_dependent:
+            raise MetricError(
+                f"metric.threshold: {policy.name} does not depend on a threshold (it reads "
+                "scores or costs only); remove threshold"
+            )
+        policy = replace(policy, threshold=threshold)
     if task == "multiclass" and section.averaging is None:
         averaged = {"precision", "recall", "f1", "fbeta", "roc_auc"} & set(names_used)
         if averaged:
