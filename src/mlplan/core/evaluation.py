@@ -93,7 +93,9 @@ def evaluate_predictions(
     margin = binary_scores and score_kind == "margin"
     tuned_here = policy.tunes_on_test and threshold is None and unreachable is None
     if binary_scores and policy.threshold_dependent:
-        if threshold is None and policy.fixed_threshold is not None:
+        if unreachable is not None:
+            pass  # chosen elsewhere, where nothing met the constraints: keep its source
+        elif threshold is None and policy.fixed_threshold is not None:
             threshold, threshold_source = policy.fixed_threshold, "declared"
         elif threshold is None and tuned_here:
             threshold_source = OPTIMISTIC

@@ -7,6 +7,7 @@ from dataclasses import replace
 from typing import Any
 
 import numpy as np
+from pydantic import ValidationError
 
 from mlplan.core.metrics.constraints import parse_constraint
 from mlplan.core.metrics.definitions import (
@@ -66,8 +67,11 @@ def policy_from_section(section: Any, task: str) -> MetricPolicy:
     if isinstance(section, Mapping):
         try:
             section = MetricSection(**section)
-        except Exception as exc:  # pydantic's ValidationError
-            raise MetricError(f"metric: {str(exc).splitlines()[0]}") from None
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            where = "".join(f".{part}" for part in first["loc"])
+            message = str(first["msg"]).removeprefix("Value error, ")
+            raise MetricError(f"metric{where}: {message}") from None
     if task not in TASKS or task == "multilabel":
         raise MetricError(f"task: policies support binary, multiclass, regression; got {task!r}")
     common = {
