@@ -125,6 +125,14 @@ def test_recall_ties_take_the_highest_threshold_with_that_recall():
     assert (t, r, p) == (0.55, 1.0, 4 / 6)
 
 
+def test_ties_equal_as_fractions_are_ties_after_rounding():
+    """Balanced accuracy (0.2 + 1.0) / 2 and (0.4 + 0.8) / 2 round apart; they still tie."""
+    y = np.array([0, 0, 0, 0, 1, 1, 1, 0, 1, 1])
+    s = np.array([0, 0, 0, 0, 0, 0, 0, 1, 1, 2], dtype=np.float32)
+    op = operating_point(y, s, "balanced_accuracy", {"precision": ">= 0.4"})
+    assert float(op.threshold) == 2.0 and op.metrics["precision"] == 1.0  # the higher precision
+
+
 def test_precision_ties_take_the_highest_recall():
     """ "precision s.t. recall": equal precision at two depths; the deeper has more recall."""
     y = np.array([1, 0, 1, 0, 1, 1, 0, 0])

@@ -202,14 +202,15 @@ def bucketed_curve(
     if not ok_end.any():
         return None
     best = v_end[ok_end].max()
-    tied = np.flatnonzero(ok_end & (v_end == best))
+    tol = 1e-12 * max(1.0, abs(float(best)))  # as choose_candidate's tie tolerance
+    tied = np.flatnonzero(ok_end & (v_end >= best - tol))
     # bounds inside every bucket
     ub_ok = live & (size > 1)
     for con, f in constraints:
         hi_tp, hi_fp = (tp1, fp0) if con.wants_high else (tp0, fp1)
         ub_ok &= con.holds(f(hi_tp, hi_fp, n_tot - hi_fp, p_tot - hi_tp))
     ub = objective(tp1, fp0, n_tot - fp0, p_tot - tp1)
-    refine = np.flatnonzero(ub_ok & ((ub >= best) | np.isnan(ub)))
+    refine = np.flatnonzero(ub_ok & ((ub >= best - tol) | np.isnan(ub)))
     j_top = min(int(tied[0]), int(refine[0])) if refine.size else int(tied[0])
     j_bottom = max(int(tied[-1]), int(refine[-1])) if refine.size else int(tied[-1])
     rows = int(size[j_top : j_bottom + 1].sum())

@@ -32,7 +32,13 @@ from mlplan.core.metrics.objective import CountFunction, Counts, count_function
 from mlplan.core.metrics.standard import binary_count_metrics
 from mlplan.errors import MetricError
 
-__all__ = ["OperatingPoint", "choose_candidate", "operating_point", "unreachable_note"]
+__all__ = [
+    "OperatingPoint",
+    "choose_candidate",
+    "operating_point",
+    "tie_tolerance",
+    "unreachable_note",
+]
 
 
 @dataclass(frozen=True)
@@ -92,7 +98,9 @@ def choose_candidate(
        of them strictly);
     3. the deepest (lowest threshold) of the rest.
 
-    ``present`` masks candidates out (thresholds absent from a bootstrap resample).
+    Values within :func:`tie_tolerance` of each other are tied: float rounding must
+    not break a tie that is exact in fractions.  ``present`` masks candidates out
+    (thresholds absent from a bootstrap resample).
     """
     tn = n_neg - fp
     fn = n_pos - tp
@@ -107,7 +115,8 @@ def choose_candidate(
     if not feasible.any():
         return None
     best = v[feasible].max() if higher_is_better else v[feasible].min()
-    idx = np.flatnonzero(feasible & (v == best))
+    near = np.abs(v - best) <= tie_tolerance(best)
+    idx = np.flatnonzero(feasible & near)
     if idx.size == 1:
         return int(idx[0])
     return int(_break_ties(idx, tp, fp, n_pos, n_neg, constraints))
@@ -128,7 +137,7 @@ def _break_ties(
         t, p = tp[idx], fp[idx]
         w = np.broadcast_to(f(t, p, _at(n_neg, idx) - p, _at(n_pos, idx) - t), idx.shape)
         top = w.max() if con.wants_high else w.min()
-        idx = idx[w == top]
+        idx = idx[np.abs(w - top) <= tie_tolerance(top)]
     if idx.size > 1:
         t, p = tp[idx], fp[idx]
         dominated = np.zeros(idx.size, dtype=bool)
@@ -139,6 +148,12 @@ def _break_ties(
         dominated[1:] |= (t[1:] == t[:-1]) & (p[1:] > p[:-1])
         idx = idx[~dominated]
     return int(idx[-1])
+
+
+def tie_tolerance(value: float) -> float:
+    """Values this close count as equal: one formula on two count tuples that are equal
+    as fractions (balanced accuracy (0.2 + 1.0) / 2 and (0.4 + 0.8) / 2) may round apart."""
+    return 1e-12 * max(1.0, abs(float(value)))
 
 
 def _at(total: float | Counts, idx: NDArray[np.intp]) -> Any:
