@@ -291,6 +291,13 @@ def gate(
     ] = None,
     plan: PlanOption = None,
     name: Annotated[str | None, typer.Option(help="Candidate name [default: file stem].")] = None,
+    threshold: Annotated[
+        float | None,
+        typer.Option(
+            help="Candidate's operating threshold [default: the plan's models: entry, "
+            "else chosen on the test rows, marked optimistic]."
+        ),
+    ] = None,
     cost: Annotated[
         list[str] | None,
         typer.Option("--cost", help="Candidate's measured cost, e.g. latency_ms=12 (repeatable)."),
@@ -312,7 +319,7 @@ def gate(
     ] = None,
     as_json: JsonOption = False,
 ) -> None:
-    """CI: fail (exit 1) on a regression vs the champion or the baselines."""
+    """CI: exit 1 on a regression (or, by default, an inconclusive gate); 0 when it passes."""
     from mlplan.app.gate import gate as run_gate
     from mlplan.cli.gate import rich_report
     from mlplan.io.report.gate import to_junit_xml, to_markdown, write_text
@@ -331,6 +338,7 @@ def gate(
         plan,
         champion=champion,
         name=name,
+        threshold=threshold,
         costs=costs,
         accept=accept,
         accept_new_test_set=accept_new_test_set,
@@ -344,7 +352,7 @@ def gate(
         print_json(result.to_dict())
     else:
         out.print(rich_report(result))
-    if not result.passed:
+    if result.exit_code:
         raise typer.Exit(result.exit_code)
 
 

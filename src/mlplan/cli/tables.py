@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from mlplan.records.advice import Finding
-from mlplan.records.evaluation import ConstraintCheck
-from mlplan.records.forecast import Forecast
-from mlplan.records.run import RunResult
+if TYPE_CHECKING:  # the records are imported by the commands that print them
+    from mlplan.records.forecast import Forecast
+    from mlplan.records.run import RunResult
 
 __all__ = [
     "count",
@@ -58,6 +57,8 @@ def evaluation_table(title: str, metric: str, evaluations: list[dict[str, Any]])
     for column in ("test", "95% CI", "CV mean", "CV 95% CI", "threshold"):
         table.add_column(column, justify="right", no_wrap=True)
     table.add_column("threshold from", no_wrap=True)
+    from mlplan.records.evaluation import ConstraintCheck
+
     lines: list[str] = []
     for e in evaluations:
         value = num(e["value"])
@@ -167,6 +168,8 @@ def print_forecast(out: Console, result: Forecast) -> None:
 
 def print_open_advice(out: Console, advice: dict[str, Any] | None) -> None:
     """The open findings of stored advice, marking those accepted since."""
+    from mlplan.records.advice import Finding
+
     if not advice:
         return
     findings = [Finding.from_dict(f) for f in advice.get("findings", [])]
