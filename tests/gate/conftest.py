@@ -35,7 +35,6 @@ data:
 metric:
   optimise: f1
   resamples: 200
-  threshold: 0.5  # every model at one fixed threshold: the gate's rules, not threshold tuning
 baselines:
   ladder: [dummy, linear]
   cv_folds: 3
