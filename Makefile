@@ -14,8 +14,10 @@ $(VENV)/.demo: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install -q -e ".[demo]"
 	touch $@
 
+# the torch extra (the CPU wheel torch==2.13.0, a local file where pip is set up to find
+# it) so that the CNN rung's tests run instead of being skipped
 $(VENV)/.test: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install -q -e ".[test,dev]"
+	$(BIN)/python -m pip install -q -e ".[test,dev,torch]"
 	touch $@ $(VENV)/.demo
 
 demo: $(VENV)/.demo

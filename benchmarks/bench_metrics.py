@@ -46,11 +46,12 @@ def data(n: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 
 def sklearn_op(y: np.ndarray, s: np.ndarray) -> tuple[Any, float, float]:
+    """Best recall with precision >= 0.9, then the highest threshold (the undominated tie)."""
     p, r, t = precision_recall_curve(y, s)
     p, r = p[:-1], r[:-1]
     ok = p >= 0.9
     best = r[ok].max()
-    i = int(np.flatnonzero(ok & (r == best))[0])
+    i = int(np.flatnonzero(ok & (r == best))[-1])  # thresholds ascend: the last is the highest
     return t[i], r[i], p[i]
 
 

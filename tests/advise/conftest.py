@@ -5,6 +5,9 @@ flights; the linear rung's stored test predictions are then written out as an
 external model ("linear-copy"), next to a model whose scores are noise, and run
 2 evaluates both. A second plan on the same data asks for an unreachable
 precision and an accuracy requirement the dummy already meets.
+
+Balanced accuracy is taken at the fixed threshold 0.5 (``metric.threshold``), so the
+linear rung and its copy as an external model share one operating point.
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ from mlplan.records.evidence import Evidence
 PLAN = """\
 project: {{name: Flight delays (advice test), stage: training}}
 data: {{path: flights.parquet, target: late, id: flight_id, positive: true}}
-metric: {{optimise: balanced_accuracy, resamples: 200}}
+metric: {{optimise: balanced_accuracy, resamples: 200, threshold: 0.5}}
 baselines:
   requirement: {{balanced_accuracy: 0.9}}
   scripted: [{{name: evening, rule: "sched_dep_time >= 1700"}}]

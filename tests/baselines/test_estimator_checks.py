@@ -24,13 +24,14 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from mlplan.core.baselines.binning import QuantileBins
 from mlplan.core.baselines.levels import LevelCodes
+from mlplan.core.baselines.linear import TunedLogistic
 from mlplan.core.baselines.neural import BalancedMLPClassifier, SmallCNN
 from mlplan.core.baselines.text import TextFeatures
 
 TORCH_REASON = "the CNN needs PyTorch (the torch extra)"
 
 TRANSFORMERS = [LevelCodes(), QuantileBins(), TextFeatures(max_features=200)]
-CLASSIFIERS = [BalancedMLPClassifier(max_iter=100, random_state=0)]
+CLASSIFIERS = [BalancedMLPClassifier(max_iter=100, random_state=0), TunedLogistic()]
 # a row of pixels (shape=None) fits every width the checks use; 5 epochs at a
 # higher rate are enough for their toy problems and keep the suite at seconds
 CNN = SmallCNN(shape=None, epochs=5, batch_size=32, learning_rate=1e-2)

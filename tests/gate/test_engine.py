@@ -94,7 +94,7 @@ def test_constrained_policy_uses_the_candidates_operating_point(cancer) -> None:
         floors={"recall": 0.5},
     )
     assert result.threshold is not None and result.threshold != 0.5
-    assert result.threshold_source == "test_rows" and result.optimistic
+    assert result.threshold_source == "test (optimistic)" and result.optimistic
     assert any("optimistic (threshold chosen on the test rows)" in n for n in result.notes)
     constraint = next(r for r in result.rules if r.id == "constraint.precision")
     assert constraint.status == "pass"

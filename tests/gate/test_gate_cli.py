@@ -88,7 +88,7 @@ def test_first_champion_is_accepted_when_not_worse_than_the_best_baseline(
     assert event["gate"]["outcome"] == "pass"
     same = gate_project.write("same.parquet", gate_project.score)
     payload = _json(cli("gate", "--candidate", same, "-p", gate_project.root, "--json"))
-    assert payload["threshold_source"] == "test_rows"
+    assert payload["threshold_source"] == "test (optimistic)"
     assert payload["threshold_note"] == "optimistic (threshold chosen on the test rows)"
     best = _rule(payload, "best_baseline")
     assert best["status"] == "pass" and best["against"] == "linear"

@@ -303,7 +303,9 @@ def _baselines(store: Store, split_fingerprint: str) -> tuple[list[Contender], s
                 pred=arrays["pred"],
                 score=arrays.get("score"),
                 threshold=threshold,
-                threshold_source="run" if threshold is not None else None,
+                threshold_source=(record.get("threshold_source") or "cv")
+                if threshold is not None
+                else None,
                 costs=dict(record.get("costs") or {}),
             )
         )

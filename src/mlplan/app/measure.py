@@ -11,10 +11,12 @@ from mlplan.core.baselines.ladder import RungLike, run_ladder
 from mlplan.core.baselines.scripted import RuleLike
 from mlplan.core.distributed import Cluster
 from mlplan.core.evaluation import evaluate_predictions, evaluate_rung
-from mlplan.io.data.predictions import read_predictions
-from mlplan.records.evaluation import Evaluation
+from mlplan.errors import DataError
+from mlplan.io.data.predictions import read_predictions, read_validation_predictions
+from mlplan.records.evaluation import Evaluation, ThresholdSource
 from mlplan.records.ladder import LadderResult
 from mlplan.records.predictions import Predictions
+from mlplan.schema.plan import ModelEntry
 
 __all__ = ["evaluate_models", "measure_ladder"]
 
@@ -63,23 +65,32 @@ def measure_ladder(
 
 
 def evaluate_models(ctx: Context) -> tuple[list[Evaluation], dict[str, Predictions]]:
-    """Score the plan's external models (``models:``) on the test rows."""
+    """Score the plan's external models (``models:``) on the test rows.
+
+    A binary model is scored at its declared ``threshold``, else at the threshold
+    chosen on its ``validation_predictions`` (rows of the training part), else as
+    the policy says with no honest rows to choose on (see
+    :mod:`mlplan.core.evaluation`: tuned on the test rows and marked optimistic,
+    or 0.5).
+    """
     plan, dataset, split, policy = ctx.plan, ctx.dataset, ctx.split, ctx.policy
     _, test_pos = split.positions(dataset)
     y_test = dataset.y[test_pos]
     evaluations, predictions = [], {}
     for entry in plan.models:
+        columns: dict[str, Any] = {
+            "id_column": entry.id_column,
+            "score_column": entry.score_column,
+            "label_column": entry.label_column,
+            "id_name": plan.data.id,
+            "score_kind": entry.score,
+        }
         pred, score = read_predictions(
-            ctx.plan_file.resolve(entry.predictions),
-            dataset,
-            split.test_ids,
-            id_column=entry.id_column,
-            score_column=entry.score_column,
-            label_column=entry.label_column,
-            id_name=plan.data.id,
+            ctx.plan_file.resolve(entry.predictions), dataset, split.test_ids, **columns
         )
         preds = Predictions(pred=pred, score=score)
         predictions[entry.name] = preds
+        threshold, source, unreachable = _model_threshold(ctx, entry, columns)
         evaluations.append(
             evaluate_predictions(
                 entry.name,
@@ -90,6 +101,32 @@ def evaluate_models(ctx: Context) -> tuple[list[Evaluation], dict[str, Predictio
                 policy,
                 n_resamples=plan.metric.resamples,
                 confidence=plan.metric.confidence,
+                threshold=threshold,
+                threshold_source=source,
+                score_kind=entry.score,
+                unreachable=unreachable,
             )
         )
     return evaluations, predictions
+
+
+def _model_threshold(
+    ctx: Context, entry: ModelEntry, columns: dict[str, Any]
+) -> tuple[float | None, ThresholdSource | None, str | None]:
+    """``(threshold, source, unreachable note)`` of a model entry, before the test rows."""
+    policy = ctx.policy
+    if entry.threshold is not None:
+        return float(entry.threshold), "declared", None
+    if entry.validation_predictions is None or not policy.tunes:
+        return None, None, None
+    path = ctx.plan_file.resolve(entry.validation_predictions)
+    y, _, score = read_validation_predictions(path, ctx.dataset, ctx.split.test_ids, **columns)
+    if score is None:
+        raise DataError(
+            f"{path}: validation predictions need a score column to choose a threshold on; "
+            "found labels only"
+        )
+    choice = policy.choose_threshold(y, score, margin=entry.score == "margin")
+    if not choice.reachable:
+        return None, "validation", f"{choice.note} (on the validation predictions)"
+    return choice.threshold, "validation", None

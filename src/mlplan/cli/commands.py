@@ -31,6 +31,7 @@ from mlplan.cli.tables import (
     print_forecast,
     print_open_advice,
     print_run,
+    print_warnings,
 )
 from mlplan.errors import PlanError
 
@@ -213,6 +214,7 @@ def evaluate(
     out.print(evaluation_table(f"{evaluation.name} on the test rows", evaluation.metric, [record]))
     if evaluation.note:
         out.print(f"[dim]· {evaluation.note}[/]")
+    print_warnings(out, [evaluation])
     metrics = Table("metric", "value", title="all metrics at the operating point")
     for key, value in sorted(evaluation.metrics.items()):
         metrics.add_row(key, num(value, 4))

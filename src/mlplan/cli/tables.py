@@ -20,6 +20,7 @@ __all__ = [
     "print_forecast",
     "print_open_advice",
     "print_run",
+    "print_warnings",
 ]
 
 
@@ -43,22 +44,53 @@ def count(value: float | None) -> str:
 
 
 def evaluation_table(title: str, metric: str, evaluations: list[dict[str, Any]]) -> Table:
-    """One row per evaluated model: test value and interval, CV mean and interval, threshold."""
+    """One row per evaluated model: test value and interval, CV mean and interval, threshold.
+
+    The threshold column says where the threshold comes from (``cv``, ``declared``,
+    ``validation``, ``test (optimistic)``, ``default 0.5``); an optimistic value is
+    marked ``*`` and a constraint missed on the test rows ``!``, each explained
+    under the table with what its interval resamples.
+    """
     table = Table(title=f"{title}\nmetric: {metric}", title_justify="left")
     table.add_column("model", no_wrap=True)
     table.add_column("source")
     for column in ("test", "95% CI", "CV mean", "CV 95% CI", "threshold"):
         table.add_column(column, justify="right", no_wrap=True)
+    table.add_column("threshold from", no_wrap=True)
+    from mlplan.records.evaluation import ConstraintCheck
+
+    lines: list[str] = []
     for e in evaluations:
+        value = num(e["value"])
+        if e.get("optimistic") and e["value"] is not None:
+            value += "*"
+        missed = [c for c in e.get("constraints") or [] if not c.get("holds", True)]
+        if missed:
+            value += "!"
+            shown = "; ".join(str(ConstraintCheck.from_dict(c)) for c in missed)
+            lines.append(f"! {e['name']}: constraint not met on the test rows: {shown}")
         table.add_row(
             e["name"],
             e["source"],
-            num(e["value"]),
+            value,
             interval(e.get("lo"), e.get("hi")),
             num(e.get("cv_mean")),
             interval(e.get("cv_lo"), e.get("cv_hi")),
             num(e.get("threshold"), 4),
+            e.get("threshold_source") or "–",
         )
+    kinds = {e.get("interval") for e in evaluations if e.get("lo") is not None}
+    if any(e.get("optimistic") for e in evaluations):
+        lines.insert(
+            0,
+            "* optimistic (threshold chosen on the test rows): its CI re-chooses the threshold "
+            "in every resample; give the model's threshold: or validation_predictions:",
+        )
+    if "threshold fixed" in kinds:
+        lines.append("95% CI: bootstrap of the test rows at the fixed threshold")
+    if lines:
+        table.caption = "\n".join(lines)
+        table.caption_justify = "left"
     return table
 
 
@@ -77,6 +109,7 @@ def print_run(out: Console, result: RunResult, advice: Any = None) -> None:
     for e in result.evaluations:
         if e.value is None and e.note:  # say why a row has no value (e.g. unreachable)
             out.print(Text(f"· {e.name}: {e.note}", style="dim"))
+    print_warnings(out, result.evaluations)
     for note in result.notes:
         out.print(Text(f"· {note}", style="dim"))
     if result.forecast is not None:
@@ -92,6 +125,14 @@ def print_run(out: Console, result: RunResult, advice: Any = None) -> None:
         out.print(advice)
     if result.outputs:
         out.print("reports: " + ", ".join(result.outputs.values()))
+
+
+def print_warnings(out: Console, evaluations: Any) -> None:
+    """Warnings the table's marks do not already say (e.g. scores that look inverted)."""
+    for e in evaluations:
+        for warning in e.warnings:
+            if not warning.startswith(("optimistic", "constraint not met")):
+                out.print(Text(f"! {e.name}: {warning}", style="yellow"))
 
 
 def print_forecast(out: Console, result: Forecast) -> None:

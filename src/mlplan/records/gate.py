@@ -25,8 +25,11 @@ from typing import Any, Literal
 
 from numpy.typing import NDArray
 
+from mlplan.records.evaluation import OPTIMISTIC, OPTIMISTIC_NOTE, ThresholdSource
+
 __all__ = [
     "OPTIMISTIC",
+    "OPTIMISTIC_NOTE",
     "Contender",
     "GateOutcome",
     "GateResult",
@@ -47,16 +50,6 @@ OnInconclusive = Literal["fail", "pass"]
 
 #: Where a binary model's operating threshold comes from.
 #: ``declared``: given by the user (``--threshold``, the plan's ``models:`` entry);
-#: ``accepted``: the champion's, stored when it was accepted; ``validation``: chosen
-#: on rows of the training part; ``run``: stored with a ladder rung by ``mlplan run``;
-#: ``test_rows``: chosen here on the test rows (optimistic); ``default``: 0.5 for a
-#: policy that needs no threshold; ``labels``: the model gave labels, not scores.
-ThresholdSource = Literal[
-    "declared", "accepted", "validation", "run", "test_rows", "default", "labels"
-]
-
-#: The mark every output carries next to a threshold chosen on the test rows.
-OPTIMISTIC = "optimistic (threshold chosen on the test rows)"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -197,7 +190,8 @@ class GateResult:
     threshold : float or None
         The candidate's operating threshold (scored binary models).
     threshold_source : ThresholdSource or None
-        Where it comes from; ``test_rows`` is marked :data:`OPTIMISTIC` everywhere.
+        Where it comes from (the vocabulary of :mod:`mlplan.records.evaluation`); a
+        threshold chosen on the test rows is marked optimistic everywhere.
     n_test : int
     test_fingerprint : str or None
     confidence : float
@@ -248,7 +242,7 @@ class GateResult:
     @property
     def optimistic(self) -> bool:
         """The candidate's threshold was chosen on the test rows."""
-        return self.threshold_source == "test_rows"
+        return self.threshold_source == OPTIMISTIC
 
     @property
     def exit_code(self) -> int:
@@ -271,7 +265,7 @@ class GateResult:
             "metric": self.metric,
             "threshold": self.threshold,
             "threshold_source": self.threshold_source,
-            "threshold_note": OPTIMISTIC if self.optimistic else "",
+            "threshold_note": OPTIMISTIC_NOTE if self.optimistic else "",
             "n_test": self.n_test,
             "test_fingerprint": self.test_fingerprint,
             "confidence": self.confidence,

@@ -48,6 +48,21 @@ class RungResult:
     cv_rows : int or None
         Fitting rows of each cross-validation fit (at most), when a row cap made
         them fewer than the folds give; None otherwise.
+    threshold : float or None
+        The operating threshold applied unchanged to the test rows: chosen on the
+        out-of-fold predictions of the training part (``threshold_source="cv"``)
+        or the plan's fixed one (``"declared"``); None when none applies.
+    threshold_source : {"cv", "declared"} or None
+    threshold_reachable : bool
+        False when no threshold met the constraints on the out-of-fold predictions.
+    threshold_note : str
+        Why it was unreachable, with the best values reached.
+    fold_thresholds : tuple of float or None
+        The threshold each fold was scored at: chosen on the out-of-fold predictions
+        of the *other* folds, so that the fold scores stay honest too.
+    cv_scores : ndarray or None
+        Binary out-of-fold scores, one per training row (NaN for rows no fold
+        validates, e.g. the first block of a time split); None without scores.
     """
 
     name: str
@@ -61,6 +76,12 @@ class RungResult:
     kind: RungKind = "trained"
     n_rows: int | None = None
     cv_rows: int | None = None
+    threshold: float | None = None
+    threshold_source: Literal["cv", "declared"] | None = None
+    threshold_reachable: bool = True
+    threshold_note: str = ""
+    fold_thresholds: tuple[float | None, ...] = ()
+    cv_scores: np.ndarray | None = field(default=None, repr=False)
 
     @property
     def cv_mean(self) -> float | None:

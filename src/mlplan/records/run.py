@@ -52,11 +52,13 @@ class RunResult:
         """The trained rung or external model with the best value of the plan's metric.
 
         Declared rungs (requirement, published, human) are reference points, not
-        candidates, so they are never "best".
+        candidates, so they are never "best"; a model that misses a constraint on
+        the test rows is best only when every model misses one.
         """
         scored = [e for e in self.evaluations if e.value is not None and e.source != "declared"]
         if not scored:
             return None
+        scored = [e for e in scored if e.constraints_met] or scored
         sign = 1.0 if self.higher_is_better else -1.0
         return max(scored, key=lambda e: sign * float(e.value))  # type: ignore[arg-type]
 

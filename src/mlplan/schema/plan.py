@@ -7,6 +7,7 @@ ignored setting.
 
 from __future__ import annotations
 
+import math
 from typing import ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -47,6 +48,7 @@ __all__ = [
     "Plan",
     "ProjectSection",
     "PublishedBaseline",
+    "ScoreKind",
     "ScriptedRule",
     "SplitSection",
     "Stage",
@@ -84,7 +86,12 @@ class SplitSection(_Section):
 
 
 class DataSection(_Section):
-    """Where the labelled data lives and which column is the target."""
+    """Where the labelled data lives and which column is the target.
+
+    ``positive`` names the class a binary task's metrics count as positive
+    (precision, recall, F1, the scores' direction); by default the value that
+    reads as positive (1, true, yes, ...) or else the second in sorted order.
+    """
 
     path: str
     target: str
@@ -109,6 +116,12 @@ class MetricSection(_Section):
     averaging: Averaging | None = None
     confidence: float = Field(0.95, gt=0.0, lt=1.0)
     resamples: int = Field(1000, ge=0)
+    #: The operating threshold of binary scores: a number in [0, 1] fixes it for every
+    #: model; ``tuned`` chooses it where a deployment would (out-of-fold predictions,
+    #: a validation file). Default: tuned for rungs and where a model gives a
+    #: validation file; F-beta and constrained policies otherwise tune on the test
+    #: rows (marked optimistic), other policies use 0.5.
+    threshold: Literal["tuned"] | float | None = None
 
     def names(self) -> list[str]:
         """The metric names this section combines (optimised, averaged or weighted)."""
@@ -137,6 +150,10 @@ class MetricSection(_Section):
             )
         if self.subject_to and self.optimise is None:
             raise ValueError("subject_to goes with optimise")
+        if isinstance(self.threshold, float) and not 0.0 <= self.threshold <= 1.0:
+            raise ValueError(
+                f"threshold must lie in [0, 1] (a probability) or be 'tuned'; got {self.threshold!r}"
+            )
         return self
 
 
@@ -247,14 +264,45 @@ class AdviceSection(_Section):
     mute: list[str] = Field(default_factory=list)
 
 
+ScoreKind = Literal["probability", "margin"]
+
+
 class ModelEntry(_Section):
-    """A model trained elsewhere, known by its predictions on the test rows."""
+    """A model trained elsewhere, known by its predictions on the test rows.
+
+    A binary model's operating threshold comes from ``threshold`` (the one it is
+    deployed with), else is chosen by mlplan on ``validation_predictions`` (its
+    predictions on rows of the training part, never test rows), else on the test
+    rows themselves, which the outputs mark optimistic.  ``score: margin`` says
+    the scores are not probabilities (any real number, larger = more positive):
+    they are then not checked to lie in [0, 1], and log loss and Brier are skipped.
+    """
 
     name: str
     predictions: str
     id_column: str | None = None
     score_column: str | None = None
     label_column: str | None = None
+    threshold: float | None = None
+    validation_predictions: str | None = None
+    score: ScoreKind = "probability"
+
+    @model_validator(mode="after")
+    def _threshold(self) -> ModelEntry:
+        t = self.threshold
+        if t is not None and not math.isfinite(t):
+            raise ValueError(f"threshold must be a finite number; got {t!r}")
+        if t is not None and self.score == "probability" and not 0.0 <= t <= 1.0:
+            raise ValueError(
+                f"threshold must lie in [0, 1] for probability scores; got {t!r} "
+                "(for scores that are not probabilities, add score: margin)"
+            )
+        if t is not None and self.validation_predictions is not None:
+            raise ValueError(
+                "give either threshold (the one the model is deployed with) or "
+                "validation_predictions (to choose it on), not both"
+            )
+        return self
 
 
 class ExecutionSection(_Section):

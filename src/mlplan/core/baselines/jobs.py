@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 from warnings import catch_warnings, simplefilter
 
 import numpy as np
@@ -26,12 +26,14 @@ from mlplan.records.predictions import Predictions
 __all__ = [
     "FinalOutcome",
     "FoldOutcome",
+    "RungThreshold",
     "collect_rung",
     "convergence_notes",
     "fit_job",
     "model_notes",
     "predict",
     "predict_encoded",
+    "rung_outcomes",
     "rung_result",
 ]
 
@@ -57,10 +59,20 @@ def predict_encoded(model: Any, frame: pd.DataFrame, task: str, n_classes: int) 
 
 @dataclass(frozen=True, slots=True)
 class FoldOutcome:
+    """One cross-validation fit: its scores on a sample of its fitting rows and on its
+    validation rows, and, when the threshold is tuned, the predictions to tune it on.
+
+    ``train``/``val`` are NaN and ``metrics`` empty until the threshold is known
+    (``val_pred`` and ``train_pred`` set; see :mod:`mlplan.core.baselines.cv_threshold`).
+    """
+
     train: float
     val: float
     metrics: dict[str, float]
     notes: tuple[str, ...] = ()
+    val_pred: Predictions | None = None
+    train_pred: Predictions | None = None
+    train_y: np.ndarray | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,16 +106,24 @@ def fit_job(
         if k >= 0:
             assert y_other is not None and X_scored is not None and y_scored is not None
             model.fit(X_fit, y_fit)
+            scored = predict_encoded(model, X_scored, task, n_classes)
+            preds = predict_encoded(model, X_other, task, n_classes)
+            notes = convergence_notes(model)
+            if policy.tunes and preds.score is not None:
+                # the threshold comes from the out-of-fold predictions of all folds
+                outcome = FoldOutcome(
+                    np.nan, np.nan, {}, notes, val_pred=preds, train_pred=scored, train_y=y_scored
+                )
+                return rung.name, k, outcome
             values = []
-            preds = Predictions(pred=np.zeros(0))
-            for X, y in ((X_scored, y_scored), (X_other, y_other)):
-                preds = predict_encoded(model, X, task, n_classes)
-                result = policy.evaluate(y, y_pred=preds.pred, y_score=preds.score, n_resamples=0)
+            for p, y in ((scored, y_scored), (preds, y_other)):
+                result = policy.evaluate(y, y_pred=p.pred, y_score=p.score, n_resamples=0)
                 values.append(np.nan if result.value is None else float(result.value))
-            metrics = standard_metrics(task, y_other, y_pred=preds.pred, y_score=preds.score)
-            outcome = FoldOutcome(
-                train=values[0], val=values[1], metrics=metrics, notes=convergence_notes(model)
-            )
+            labels = preds.pred
+            if policy.fixed_threshold is not None and preds.score is not None:
+                labels = (preds.score >= policy.fixed_threshold).astype(np.int64)
+            metrics = standard_metrics(task, y_other, y_pred=labels, y_score=preds.score)
+            outcome = FoldOutcome(train=values[0], val=values[1], metrics=metrics, notes=notes)
             return rung.name, k, outcome
         with peak_memory() as peak:
             began = time.perf_counter()
@@ -150,6 +170,28 @@ def model_notes(model: Any) -> tuple[str, ...]:
     return tuple(notes)
 
 
+@dataclass(frozen=True, slots=True)
+class RungThreshold:
+    """The operating threshold a rung's test predictions are scored at (see RungResult)."""
+
+    threshold: float | None
+    source: Literal["cv", "declared"] | None
+    reachable: bool = True
+    note: str = ""
+    fold_thresholds: tuple[float | None, ...] = ()
+    cv_scores: np.ndarray | None = None
+
+
+def rung_outcomes(
+    name: str, outputs: dict[tuple[str, int], FoldOutcome | FinalOutcome], k: int
+) -> tuple[list[FoldOutcome], FinalOutcome]:
+    """A rung's fold outcomes and final fit from the ladder's outputs."""
+    folds = [outputs[name, i] for i in range(k)]
+    final = outputs[name, -1]
+    assert all(isinstance(f, FoldOutcome) for f in folds) and isinstance(final, FinalOutcome)
+    return folds, final  # type: ignore[return-value]
+
+
 def collect_rung(
     rung: ResolvedRung,
     outputs: dict[tuple[str, int], FoldOutcome | FinalOutcome],
@@ -157,11 +199,9 @@ def collect_rung(
     extra: list[str],
     n_rows: int,
     cv_rows: int | None = None,
+    threshold: RungThreshold | None = None,
 ) -> RungResult:
-    folds = [outputs[rung.name, i] for i in range(k)]
-    final = outputs[rung.name, -1]
-    assert all(isinstance(f, FoldOutcome) for f in folds) and isinstance(final, FinalOutcome)
-    fold_outcomes: list[FoldOutcome] = folds  # type: ignore[assignment]
+    fold_outcomes, final = rung_outcomes(rung.name, outputs, k)
     fold_notes = [n for f in fold_outcomes for n in f.notes]
     if fold_notes:
         # the final fit's own note says whether it converged; folds are counted
@@ -176,6 +216,7 @@ def collect_rung(
         notes=[*extra, *final.notes],
         n_rows=n_rows,
         cv_rows=cv_rows,
+        threshold=threshold,
     )
 
 
@@ -190,6 +231,7 @@ def rung_result(
     notes: list[str],
     n_rows: int,
     cv_rows: int | None = None,
+    threshold: RungThreshold | None = None,
 ) -> RungResult:
     k = len(fold_outcomes)
     names = sorted({m for f in fold_outcomes for m in f.metrics})
@@ -208,4 +250,18 @@ def rung_result(
         kind=kind,
         n_rows=n_rows,
         cv_rows=cv_rows,
+        **_threshold_fields(threshold),
     )
+
+
+def _threshold_fields(t: RungThreshold | None) -> dict[str, Any]:
+    if t is None:
+        return {}
+    return {
+        "threshold": t.threshold,
+        "threshold_source": t.source,
+        "threshold_reachable": t.reachable,
+        "threshold_note": t.note,
+        "fold_thresholds": t.fold_thresholds,
+        "cv_scores": t.cv_scores,
+    }

@@ -37,8 +37,15 @@ from sklearn.exceptions import ConvergenceWarning
 from threadpoolctl import threadpool_limits
 
 from mlplan.core.baselines.budget import format_seconds, parse_budget
+from mlplan.core.baselines.cv_threshold import tune_on_folds
 from mlplan.core.baselines.execution import JobData, choose_backend, run_beside, run_jobs
-from mlplan.core.baselines.jobs import FinalOutcome, FoldOutcome, collect_rung
+from mlplan.core.baselines.jobs import (
+    FinalOutcome,
+    FoldOutcome,
+    RungThreshold,
+    collect_rung,
+    rung_outcomes,
+)
 from mlplan.core.baselines.leakage import check_leakage
 from mlplan.core.baselines.pilots import apply_budget
 from mlplan.core.baselines.resolve import ResolvedRung, RungLike, check_unique, resolve_rungs
@@ -272,9 +279,16 @@ def run_ladder(
             )
         if balanced and task != "regression" and rung.spec and rung.spec.weights_note:
             extra.append(rung.spec.weights_note(kinds))
+        threshold = _rung_threshold(policy, rung.name, outputs, folds, y_train)
         results.append(
             collect_rung(
-                rung, outputs, len(folds), extra, n_rows, cv_rows if cv_rows < given else None
+                rung,
+                outputs,
+                len(folds),
+                extra,
+                n_rows,
+                cv_rows if cv_rows < given else None,
+                threshold,
             )
         )
     elapsed = time.perf_counter() - start
@@ -291,4 +305,30 @@ def run_ladder(
         budget_seconds=seconds,
         elapsed_seconds=elapsed,
         notes=tuple(notes),
+    )
+
+
+def _rung_threshold(
+    policy: MetricPolicy,
+    name: str,
+    outputs: dict[tuple[str, int], FoldOutcome | FinalOutcome],
+    folds: list[tuple[np.ndarray, np.ndarray]],
+    y_train: np.ndarray,
+) -> RungThreshold | None:
+    """The rung's operating threshold; re-scores its folds in ``outputs`` when tuned on them."""
+    outcomes, final = rung_outcomes(name, outputs, len(folds))
+    if final.test.score is None or not policy.threshold_dependent:
+        return None
+    if policy.fixed_threshold is not None:
+        return RungThreshold(policy.fixed_threshold, "declared")
+    tuned = tune_on_folds(policy, outcomes, folds, y_train, final.costs)
+    for k, outcome in enumerate(tuned.folds):
+        outputs[name, k] = outcome
+    return RungThreshold(
+        threshold=tuned.threshold,
+        source="cv",
+        reachable=tuned.reachable,
+        note=tuned.note,
+        fold_thresholds=tuned.fold_thresholds,
+        cv_scores=tuned.scores,
     )

@@ -39,8 +39,8 @@ from mlplan.core.gate.rules import (
 )
 from mlplan.core.metrics import MetricPolicy
 from mlplan.errors import MetricError
+from mlplan.records.evaluation import OPTIMISTIC, OPTIMISTIC_NOTE
 from mlplan.records.gate import (
-    OPTIMISTIC,
     Contender,
     GateResult,
     RuleKind,
@@ -143,8 +143,8 @@ def _champion_rules(
     champ_pt = point_of(champion, cmp.y, policy) if champion is not None else None
     if champion is not None and champ_pt is not None:
         found = cmp.table(champion, champ_pt, list(section.non_inferiority))
-        if champ_pt.source == "test_rows":
-            notes.append(f"the champion's threshold {champ_pt.threshold:.4g} is {OPTIMISTIC}")
+        if champ_pt.source == OPTIMISTIC:
+            notes.append(f"the champion's threshold {champ_pt.threshold:.4g} is {OPTIMISTIC_NOTE}")
     for key in section.non_inferiority:
         label = policy.name if key == POLICY_KEY else key
         rule_id = f"non_inferiority.{key}"
@@ -321,9 +321,9 @@ def evaluate_gate(
         cand_pt = replace(cand_pt, reachable=False, note=failing)
     if not cand_pt.reachable:
         notes.append(f"the candidate cannot meet the plan's constraints: {cand_pt.note}")
-    if cand_pt.source == "test_rows":
+    if cand_pt.source == OPTIMISTIC:
         notes.append(
-            f"the candidate's threshold {cand_pt.threshold:.4g} is {OPTIMISTIC}; "
+            f"the candidate's threshold {cand_pt.threshold:.4g} is {OPTIMISTIC_NOTE}; "
             "give --threshold (or threshold: in the plan's models: entry) to judge it at a "
             "threshold chosen elsewhere"
         )

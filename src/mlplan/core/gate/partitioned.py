@@ -21,6 +21,7 @@ from mlplan.core.metrics.objective import count_function
 from mlplan.core.metrics.outofcore import OutOfCoreResult
 from mlplan.core.metrics.policy import MetricPolicy
 from mlplan.errors import MetricError
+from mlplan.records.evaluation import OPTIMISTIC
 from mlplan.records.gate import GateResult, RuleResult, RuleStatus
 from mlplan.schema.plan import GateSection
 
@@ -94,7 +95,7 @@ def partitioned_gate(
         resamples=section.resamples,
         rules=tuple(rules),
         # the threshold is chosen on the very rows it is judged on
-        threshold_source="test_rows" if result.threshold is not None else None,
+        threshold_source=OPTIMISTIC if result.threshold is not None else None,
         power=section.power,
         on_inconclusive=section.on_inconclusive,
         notes=(f"scored out of core: {found.n_rows} rows in {found.n_parts} parts",),

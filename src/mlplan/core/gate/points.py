@@ -6,8 +6,8 @@ A binary model with scores is judged at one threshold:
   accepted one, a rung's stored one), with its ``threshold_source``;
 * otherwise one chosen *on the test rows* by the plan's policy (the exact operating
   point of a single or constrained threshold-dependent metric) -- source
-  ``test_rows``, which every output marks optimistic;
-* 0.5 (source ``default``) when the policy needs no threshold (ROC AUC, a blend).
+  ``test (optimistic)``, which every output marks optimistic;
+* 0.5 (source ``default 0.5``) when the policy needs no threshold (ROC AUC, a blend).
 
 Labels-only and non-binary models have no threshold.
 """
@@ -22,7 +22,8 @@ from numpy.typing import NDArray
 
 from mlplan.core.metrics import MetricPolicy, operating_point
 from mlplan.core.metrics.definitions import THRESHOLD_FREE
-from mlplan.records.gate import Contender, ThresholdSource
+from mlplan.records.evaluation import OPTIMISTIC, ThresholdSource
+from mlplan.records.gate import Contender
 
 __all__ = ["Point", "point_of"]
 
@@ -59,7 +60,7 @@ def point_of(c: Contender, y: NDArray[Any], policy: MetricPolicy) -> Point:
         source: ThresholdSource = c.threshold_source or "declared"
         return Point(float(c.threshold), source, score >= c.threshold)
     if not _chooses_threshold(policy):
-        return Point(0.5, "default", score >= 0.5)
+        return Point(0.5, "default 0.5", score >= 0.5)
     assert policy.optimise is not None
     op = operating_point(
         y,
@@ -70,6 +71,6 @@ def point_of(c: Contender, y: NDArray[Any], policy: MetricPolicy) -> Point:
         beta=policy.beta,
     )
     if not op.reachable:
-        return Point(0.5, "test_rows", score >= 0.5, reachable=False, note=op.note)
+        return Point(0.5, OPTIMISTIC, score >= 0.5, reachable=False, note=op.note)
     threshold = float(op.threshold)
-    return Point(threshold, "test_rows", score >= threshold)
+    return Point(threshold, OPTIMISTIC, score >= threshold)

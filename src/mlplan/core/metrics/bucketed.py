@@ -17,7 +17,9 @@ bucket ``b`` with counts ``(TP0, FP0)`` above it and ``(tp_b, fp_b)`` inside:
   at ``(TP0 + tp_b, FP0)``.
 
 The best feasible bucket end is a valid incumbent; only buckets whose bound
-can beat it (or tie it deeper) can hold the optimum.  Their rows -- one
+can beat or tie it can hold the optimum or a point tied with it (the tie rule of
+:func:`~mlplan.core.metrics.operating_point.choose_candidate` looks at every tied
+point), and bucket ends that tie it are kept too.  Their rows -- one
 contiguous score range, usually a tiny share of the input -- are gathered and
 sorted exactly as :func:`~mlplan.core.metrics.counts.score_curve` does, and their
 cumulative counts are offset by the counts above the range.  Ties never cross a
@@ -200,18 +202,17 @@ def bucketed_curve(
     if not ok_end.any():
         return None
     best = v_end[ok_end].max()
-    inc = int(np.flatnonzero(ok_end & (v_end == best))[-1])
+    tol = 1e-12 * max(1.0, abs(float(best)))  # as choose_candidate's tie tolerance
+    tied = np.flatnonzero(ok_end & (v_end >= best - tol))
     # bounds inside every bucket
     ub_ok = live & (size > 1)
     for con, f in constraints:
         hi_tp, hi_fp = (tp1, fp0) if con.wants_high else (tp0, fp1)
         ub_ok &= con.holds(f(hi_tp, hi_fp, n_tot - hi_fp, p_tot - hi_tp))
     ub = objective(tp1, fp0, n_tot - fp0, p_tot - tp1)
-    j = np.arange(size.size)
-    beats = (ub > best) | ((ub == best) & (j > inc)) | np.isnan(ub)
-    refine = np.flatnonzero(ub_ok & beats)
-    j_top = min(inc, int(refine[0])) if refine.size else inc
-    j_bottom = max(inc, int(refine[-1])) if refine.size else inc
+    refine = np.flatnonzero(ub_ok & ((ub >= best - tol) | np.isnan(ub)))
+    j_top = min(int(tied[0]), int(refine[0])) if refine.size else int(tied[0])
+    j_bottom = max(int(tied[-1]), int(refine[-1])) if refine.size else int(tied[-1])
     rows = int(size[j_top : j_bottom + 1].sum())
     if rows > MAX_SHARE * n:
         return None

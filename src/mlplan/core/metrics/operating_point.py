@@ -3,10 +3,15 @@
 Candidates are the distinct score values (scikit-learn's ``precision_recall_curve``
 thresholds); a row is positive iff ``score >= threshold``.  The chosen point
 maximises the objective (minimises a lower-is-better one) among candidates that
-meet every constraint; among equal objective values the *deepest* (lowest)
-threshold wins.  With ``optimise="recall"`` this is the lowest threshold meeting
-the constraints.  When no candidate meets them the result is explicitly
-unreachable (``threshold is None``) and its note names the best value reached.
+meet every constraint.  Among equal objective values the tie rule never returns a
+dominated point (see :func:`choose_candidate` and ADR 0002): first the candidate
+best on the policy's other metrics (the constraints, in the order written), then,
+of points no other tied point dominates (at least as many true positives and at
+most as many false positives), the deepest.  With ``optimise="recall"`` subject to
+``precision >= p`` this is the highest threshold reaching the best recall, as "best
+recall, then highest threshold" on scikit-learn's ``precision_recall_curve``.  When
+no candidate meets the constraints the result is explicitly unreachable
+(``threshold is None``) and its note names the best value reached.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from mlplan.core.metrics._validate import as_binary_labels, as_scores, check_lengths
 from mlplan.core.metrics.bucketed import bucketed_curve
@@ -26,7 +32,13 @@ from mlplan.core.metrics.objective import CountFunction, Counts, count_function
 from mlplan.core.metrics.standard import binary_count_metrics
 from mlplan.errors import MetricError
 
-__all__ = ["OperatingPoint", "choose_candidate", "operating_point", "unreachable_note"]
+__all__ = [
+    "OperatingPoint",
+    "choose_candidate",
+    "operating_point",
+    "tie_tolerance",
+    "unreachable_note",
+]
 
 
 @dataclass(frozen=True)
@@ -70,11 +82,29 @@ def choose_candidate(
     objective: CountFunction,
     higher_is_better: bool,
     constraints: Sequence[tuple[Constraint, CountFunction]],
+    present: NDArray[np.bool_] | None = None,
 ) -> int | None:
-    """Index of the best feasible candidate (deepest among ties), or None."""
+    """Index of the best feasible candidate, or None when none meets the constraints.
+
+    Candidates are cumulative counts from the highest threshold down (``tp`` and
+    ``fp`` never decrease with the index).  The tie rule, among candidates with
+    the best objective value:
+
+    1. the best on each constraint metric in the order written (higher for a
+       lower bound ``>=``/``>``, lower for an upper bound); constant (cost)
+       constraints are skipped;
+    2. of the remaining ties, drop every dominated point (another tied point has
+       at least as many true positives and at most as many false positives, one
+       of them strictly);
+    3. the deepest (lowest threshold) of the rest.
+
+    Values within :func:`tie_tolerance` of each other are tied: float rounding must
+    not break a tie that is exact in fractions.  ``present`` masks candidates out
+    (thresholds absent from a bootstrap resample).
+    """
     tn = n_neg - fp
     fn = n_pos - tp
-    feasible = np.ones(tp.shape, dtype=bool)
+    feasible = np.ones(tp.shape, dtype=bool) if present is None else present.copy()
     for con, f in constraints:
         feasible &= con.holds(f(tp, fp, tn, fn))
     if not feasible.any():
@@ -85,7 +115,50 @@ def choose_candidate(
     if not feasible.any():
         return None
     best = v[feasible].max() if higher_is_better else v[feasible].min()
-    return int(np.flatnonzero(feasible & (v == best))[-1])
+    near = np.abs(v - best) <= tie_tolerance(best)
+    idx = np.flatnonzero(feasible & near)
+    if idx.size == 1:
+        return int(idx[0])
+    return int(_break_ties(idx, tp, fp, n_pos, n_neg, constraints))
+
+
+def _break_ties(
+    idx: NDArray[np.intp],
+    tp: Counts,
+    fp: Counts,
+    n_pos: float | Counts,
+    n_neg: float | Counts,
+    constraints: Sequence[tuple[Constraint, CountFunction]],
+) -> int:
+    """The tie rule of :func:`choose_candidate` on the tied indices ``idx`` (increasing)."""
+    for con, f in constraints:
+        if f.constant or idx.size == 1:
+            continue
+        t, p = tp[idx], fp[idx]
+        w = np.broadcast_to(f(t, p, _at(n_neg, idx) - p, _at(n_pos, idx) - t), idx.shape)
+        top = w.max() if con.wants_high else w.min()
+        idx = idx[np.abs(w - top) <= tie_tolerance(top)]
+    if idx.size > 1:
+        t, p = tp[idx], fp[idx]
+        dominated = np.zeros(idx.size, dtype=bool)
+        # along the curve tp and fp never decrease: a deeper tie with the same false
+        # positives has more true positives; a shallower one with the same true
+        # positives has fewer false positives
+        dominated[:-1] |= (p[1:] == p[:-1]) & (t[1:] > t[:-1])
+        dominated[1:] |= (t[1:] == t[:-1]) & (p[1:] > p[:-1])
+        idx = idx[~dominated]
+    return int(idx[-1])
+
+
+def tie_tolerance(value: float) -> float:
+    """Values this close count as equal: one formula on two count tuples that are equal
+    as fractions (balanced accuracy (0.2 + 1.0) / 2 and (0.4 + 0.8) / 2) may round apart."""
+    return 1e-12 * max(1.0, abs(float(value)))
+
+
+def _at(total: float | Counts, idx: NDArray[np.intp]) -> Any:
+    """A class total at the tied indices (a scalar, or per candidate)."""
+    return total[idx] if isinstance(total, np.ndarray) and total.ndim else total
 
 
 def unreachable_note(

@@ -266,6 +266,14 @@ class OutOfCore:
             raise MetricError(
                 "out of core: log_loss and brier have no count bootstrap; use a confusion metric"
             )
+        if policy.kind != "constrained" and (
+            policy.tunes_on_test or policy.fixed_threshold not in (None, 0.5)
+        ):
+            raise MetricError(
+                "out of core: this policy's threshold is tuned or set away from 0.5; the "
+                "out-of-core engine chooses thresholds for constrained policies only and counts "
+                "others at 0.5 (set metric.threshold: 0.5, or use optimise + subject_to)"
+            )
         b = policy.resamples if n_resamples is None else int(n_resamples)
         conf = policy.confidence if confidence is None else float(confidence)
         top = self.summary()
@@ -284,7 +292,7 @@ class OutOfCore:
                 return OutOfCoreResult(result, top.n, len(self.parts), self.passes)
             counts, threshold = point.counts, float(point.threshold)
             stat = _stat(objective, as_float=True)
-            note = "interval at the fixed chosen threshold"
+            note = ""  # the result says what its interval is: "threshold fixed"
         else:
             tp, k = top.tp[0], top.k[0]
             counts = BinaryCounts(
@@ -297,6 +305,7 @@ class OutOfCore:
 
             stat = _stat(combined, as_float=False)
             note = ""
+            threshold = 0.5 if policy.threshold_dependent else None
         metrics = binary_count_metrics(counts, policy.beta if policy.beta != 1.0 else None)
         if policy.kind == "constrained":
             value = float(stat(counts.as_array()[None, :])[0])
@@ -313,7 +322,17 @@ class OutOfCore:
             bad = int(np.sum(~np.isfinite(reps)))
             if bad:
                 note = join_notes(note, f"{bad} of {reps.size} resamples had no feasible value")
-        result = PolicyResult(value, lo, hi, threshold, True, metrics, note)
+        result = PolicyResult(
+            value,
+            lo,
+            hi,
+            threshold,
+            True,
+            metrics,
+            note,
+            interval="threshold fixed" if lo is not None else "",
+            tuned=policy.kind == "constrained",  # chosen on the very rows it is scored on
+        )
         return OutOfCoreResult(result, top.n, len(self.parts), self.passes, counts)
 
     def standard_metrics(self) -> dict[str, float]:

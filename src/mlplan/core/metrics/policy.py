@@ -5,24 +5,33 @@ A policy is built from the plan's ``metric:`` section by
 :meth:`MetricPolicy.evaluate`.  The kinds:
 
 ``optimise`` alone
-    One metric.  Confusion metrics of scored binary predictions are taken at the
-    default threshold 0.5 (or at the given labels); no threshold is tuned,
-    because tuning without a constraint would overfit the test set silently.
-    Threshold-free metrics (roc_auc, average_precision, log_loss, brier) use the
-    scores.
+    One metric.  Threshold-free metrics (roc_auc, average_precision, log_loss,
+    brier) use the scores; confusion metrics of scored binary predictions are
+    taken at an operating threshold (below).
 ``optimise`` + ``subject_to``
-    "Threshold n-1, optimise the n-th".  With binary scores the operating
-    threshold is chosen exactly (:mod:`mlplan.core.metrics.operating_point`) and its
-    interval, by default, re-chooses the threshold inside every resample.  With
-    labels only (or multiclass) the constraints are checked at the labels.
+    "Threshold n-1, optimise the n-th": the threshold that maximises the
+    objective among those meeting the constraints.
 ``average`` / ``weighted``
     A simple or weighted (normalised by the weight sum) mean of metrics that share
     a direction.
 ``fbeta``
-    F-beta at the default threshold.
+    F-beta.
 ``formula``
     A safe formula over metric names, confusion counts and cost metrics; always
     maximised (write costs with a minus sign).
+
+Operating thresholds.  A binary policy that reads a confusion metric is
+*threshold-dependent*.  :meth:`MetricPolicy.choose_threshold` chooses its threshold
+exactly on some scored rows (out-of-fold predictions, a validation file: the
+caller decides, see :mod:`mlplan.core.evaluation`), and
+:meth:`MetricPolicy.evaluate` with ``threshold=`` scores other rows at that fixed
+threshold, checking every constraint there with its interval (a violated
+constraint is reported, and the value is still computed).  Without a threshold,
+``evaluate`` uses the plan's ``metric.threshold`` if it gives a number; else a
+policy that tunes on the rows it is given (constrained, F-beta, or
+``threshold: tuned``) chooses on them -- an optimistic value whose interval
+re-chooses the threshold in every resample -- and any other uses 0.5 (0 for
+margins).
 """
 
 from __future__ import annotations
@@ -63,14 +72,27 @@ from mlplan.core.metrics.definitions import (
 from mlplan.core.metrics.formula import Formula
 from mlplan.core.metrics.multiclass import MULTICLASS_CONFUSION, multiclass_value
 from mlplan.core.metrics.objective import CountFunction, count_function
-from mlplan.core.metrics.operating_point import choose_candidate, unreachable_note
 from mlplan.core.metrics.standard import binary_count_metrics, standard_metrics
+from mlplan.core.metrics.thresholds import (
+    PROBABILITY_METRICS,
+    ThresholdChoice,
+    choose_threshold,
+    constraint_checks,
+    policy_constraints,
+    policy_objective,
+    threshold_free_values,
+)
 from mlplan.errors import MetricError
+from mlplan.records.evaluation import ConstraintCheck, IntervalKind
 
-__all__ = ["MetricPolicy", "PolicyResult"]
+__all__ = ["MetricPolicy", "PolicyResult", "ThresholdChoice", "ThresholdMode"]
 
 F64 = NDArray[np.float64]
 Kind = Literal["single", "constrained", "average", "weighted", "fbeta", "formula"]
+#: The plan's ``metric.threshold``: a fixed number, ``"tuned"``, or None (the default:
+#: tuned where an honest choice exists; on the test rows only for constrained and
+#: F-beta policies, 0.5 otherwise).
+ThresholdMode = float | Literal["tuned"] | None
 
 #: Above this many row-resample operations, threshold-free and regression
 #: intervals use the normal approximation of the bootstrap distribution.
@@ -88,13 +110,20 @@ class PolicyResult:
     lo, hi : float or None
         Bootstrap confidence interval (None without resamples).
     threshold : float or None
-        The operating threshold, when one was chosen from scores.
+        The operating threshold of scored binary predictions (given, or chosen on
+        these rows when ``tuned``); None for labels or a threshold-free policy.
     reachable : bool
-        False when no threshold (or the given labels) meets the constraints.
+        False when no threshold meets the constraints on these rows.
     metrics : dict of str to float
         Every standard metric at the operating point.
     note : str
-        Why a value is missing, how the interval was computed, caveats.
+        Why a value is missing, caveats.
+    constraints : tuple of ConstraintCheck
+        The constraints checked on these rows at the operating point.
+    interval : {"", "threshold fixed", "threshold re-chosen per resample"}
+        What the interval resamples.
+    tuned : bool
+        True when the threshold was chosen on these same rows (an optimistic value).
     """
 
     value: float | None
@@ -104,6 +133,9 @@ class PolicyResult:
     reachable: bool
     metrics: dict[str, float] = field(default_factory=dict)
     note: str = ""
+    constraints: tuple[ConstraintCheck, ...] = ()
+    interval: IntervalKind = ""
+    tuned: bool = False
 
 
 def _fmt_bound(c: Constraint) -> str:
@@ -132,6 +164,7 @@ class MetricPolicy:
     resamples: int = 1000
     method: Literal["percentile", "bca"] = "percentile"
     rechoose: bool = True
+    threshold: ThresholdMode = None
 
     # ----------------------------------------------------------------- names
     @property
@@ -156,6 +189,63 @@ class MetricPolicy:
         ranges = [metric_range(n) for n, _ in self.components] or [(0.0, 1.0)]
         return (min(r[0] for r in ranges), max(r[1] for r in ranges))
 
+    @property
+    def threshold_dependent(self) -> bool:
+        """Whether the policy reads a confusion metric of binary predictions (needs a threshold)."""
+        return self.task == "binary" and any(
+            n not in THRESHOLD_FREE and n not in COST_METRICS for n in self.names
+        )
+
+    @property
+    def fixed_threshold(self) -> float | None:
+        """The plan's fixed ``metric.threshold``, if it gives a number."""
+        return self.threshold if isinstance(self.threshold, float | int) else None
+
+    @property
+    def tunes(self) -> bool:
+        """Whether the threshold is chosen on data (out-of-fold, validation) rather than fixed."""
+        return self.threshold_dependent and self.fixed_threshold is None
+
+    @property
+    def tunes_on_test(self) -> bool:
+        """Whether, with no honest rows to choose on, the threshold is chosen on the test rows.
+
+        True for constrained and F-beta policies and for ``threshold: tuned``
+        (the value is then marked optimistic); other policies use 0.5 instead.
+        """
+        return self.tunes and (self.threshold == "tuned" or self.kind in ("constrained", "fbeta"))
+
+    def choose_threshold(
+        self,
+        y_true: Any,
+        y_score: Any,
+        *,
+        costs: Mapping[str, float] | None = None,
+        margin: bool = False,
+    ) -> ThresholdChoice:
+        """The exact best threshold on scored binary rows (see ADR 0002 for its tie rule).
+
+        Parameters
+        ----------
+        y_true : array_like of 0/1
+        y_score : array_like of float
+        costs : mapping, optional
+            Cost metrics the objective or the constraints read.
+        margin : bool, default False
+            The scores are margins, not probabilities (log loss and Brier undefined).
+
+        Returns
+        -------
+        ThresholdChoice
+            Unreachable (``threshold is None``) when no threshold meets the constraints.
+        """
+        y = as_binary_labels(y_true)
+        s = as_scores(y_score)
+        check_lengths("choose_threshold", y_true=y, y_score=s)
+        for name in sorted(self.names & COST_METRICS):
+            count_function(name, costs=costs)
+        return choose_threshold(self, y, s, costs=costs, margin=margin)[0]
+
     def _count_based(self) -> bool:
         return all(
             n not in THRESHOLD_FREE and metric_info(n).kind != "regression" for n in self.names
@@ -174,6 +264,8 @@ class MetricPolicy:
         seed: int = 0,
         method: Literal["percentile", "bca"] | None = None,
         rechoose: bool | None = None,
+        threshold: float | None = None,
+        margin: bool = False,
     ) -> PolicyResult:
         """Score predictions: value, bootstrap interval and operating point.
 
@@ -193,8 +285,15 @@ class MetricPolicy:
         seed : int, default 0
         method : {"percentile", "bca"}, optional
         rechoose : bool, optional
-            For constrained binary policies with scores: re-choose the threshold in
-            every resample (default True, the honest interval) or keep it fixed.
+            When the threshold is chosen on these rows: re-choose it in every
+            resample (default True, the interval of the tuning procedure) or keep
+            it fixed.
+        threshold : float, optional
+            Binary scores: the fixed operating threshold (chosen elsewhere); a row is
+            positive iff ``score >= threshold``.  Scores given, labels are ignored.
+        margin : bool, default False
+            Binary scores are margins, not probabilities: log loss and Brier are
+            not computed (a policy reading them raises).
 
         Returns
         -------
@@ -207,7 +306,9 @@ class MetricPolicy:
         for name in sorted(self.names & COST_METRICS):
             count_function(name, costs=costs)  # raises a clear error if missing
         if self.task == "binary":
-            return self._binary(y_true, y_pred, y_score, costs, b, conf, meth, rng, rechoose)
+            return self._binary(
+                y_true, y_pred, y_score, costs, b, conf, meth, rng, rechoose, threshold, margin
+            )
         if self.task == "multiclass":
             return self._multiclass(y_true, y_pred, y_score, costs, b, conf, meth, rng)
         if self.task == "regression":
@@ -243,20 +344,21 @@ class MetricPolicy:
             ok = ok & c.holds(env[c.name])
         return ok
 
-    def _unreachable(
-        self, env: Mapping[str, Any], metrics: dict[str, float]
-    ) -> PolicyResult | None:
-        """The unreachable result naming the failing constraints, or None when all hold."""
-        if bool(self._feasible(env)):
-            return None
-        failing = [
-            _fmt_bound(c) + f" (is {env[c.name]:.4g})"
-            for c in self.constraints
-            if not c.holds(env[c.name])
-        ]
-        return PolicyResult(
-            None, None, None, None, False, metrics, "unreachable: " + "; ".join(failing)
-        )
+    def _checks(self, env: Mapping[str, Any]) -> tuple[ConstraintCheck, ...]:
+        """The constraints checked on metric values (no intervals: labels of many classes)."""
+        out = []
+        for c in self.constraints:
+            value = float(env[c.name])
+            out.append(
+                ConstraintCheck(
+                    name=c.name,
+                    op=c.op,
+                    bound=c.bound,
+                    value=value if math.isfinite(value) else None,
+                    holds=bool(c.holds(value)),
+                )
+            )
+        return tuple(out)
 
     def _combine_or_nan(self, m: dict[str, float], costs: Mapping[str, float] | None) -> float:
         """One resample's policy value from its metrics and the costs; NaN if one is missing."""
@@ -276,7 +378,14 @@ class MetricPolicy:
         metrics: dict[str, float],
         threshold: float | None,
         note: str,
+        checks: tuple[ConstraintCheck, ...] = (),
+        kind: IntervalKind = "",
+        tuned: bool = False,
     ) -> PolicyResult:
+        violated = [str(c) for c in checks if not c.holds]
+        if violated:
+            where = "at the chosen labels" if threshold is None else "at the threshold"
+            note = join_notes(f"constraint not met {where}: " + "; ".join(violated), note)
         lo = hi = None
         if reps is not None and reps.size:
             use = meth if jack is not None else "percentile"
@@ -286,7 +395,7 @@ class MetricPolicy:
             bad = int(np.sum(~np.isfinite(reps)))
             if bad:
                 note = join_notes(note, f"{bad} of {reps.size} resamples had no feasible value")
-        return PolicyResult(value, lo, hi, threshold, True, metrics, note)
+        return PolicyResult(value, lo, hi, threshold, True, metrics, note, checks, kind, tuned)
 
     def _binary(
         self,
@@ -299,6 +408,8 @@ class MetricPolicy:
         meth: Method,
         rng: np.random.Generator,
         rechoose: bool | None,
+        threshold: float | None,
+        margin: bool,
     ) -> PolicyResult:
         y = as_binary_labels(y_true)
         s = as_scores(y_score) if y_score is not None else None
@@ -311,73 +422,99 @@ class MetricPolicy:
             raise MetricError(
                 f"evaluate: {', '.join(sorted(needs_scores))} need scores; give y_score"
             )
+        if margin and needs_scores & PROBABILITY_METRICS:
+            raise MetricError(
+                f"evaluate: {', '.join(sorted(needs_scores & PROBABILITY_METRICS))} need "
+                "probabilities; the plan says this score is a margin (score: margin)"
+            )
         constants: dict[str, float] = {}
-        curve = score_curve(y, s) if s is not None else None
         if s is not None:
-            sm = standard_metrics("binary", y, y_score=s)
-            constants = {k: sm[k] for k in THRESHOLD_FREE if k in sm}
+            constants = threshold_free_values(y, s, margin=margin)
             for k in needs_scores:
                 if k not in constants:
                     raise MetricError(
                         f"evaluate: {k} is undefined here (one class only, or scores outside [0, 1])"
                     )
-        cons = [
-            (c, count_function(c.name, beta=self.beta, costs=costs, constants=constants))
-            for c in self.constraints
-        ]
-        # ----- constrained with scores: choose the operating threshold
-        if self.kind == "constrained" and curve is not None and self.optimise not in THRESHOLD_FREE:
-            assert self.optimise is not None
-            obj = count_function(self.optimise, beta=self.beta, costs=costs, constants=constants)
-            tp, fp = curve.tps, curve.fps
-            idx = choose_candidate(
-                tp, fp, curve.n_pos, curve.n_neg, obj, self.higher_is_better, cons
-            )
-            if idx is None:
-                note = unreachable_note(tp, fp, curve.n_pos, curve.n_neg, cons)
-                return PolicyResult(None, None, None, None, False, {}, note)
-            counts = curve.counts(idx)
-            metrics = binary_count_metrics(counts, self.beta if self.beta != 1.0 else None)
-            metrics.update(constants)
-            x = counts.as_array().astype(np.float64)
-            value = float(obj(x[0], x[1], x[2], x[3]))
-            thr = float(curve.thresholds[idx])
-            reps, jack, note = None, None, ""
-            if b > 0:
-                use_rechoose = self.rechoose if rechoose is None else rechoose
-                if use_rechoose:
-                    reps, _ = rechosen_replicates(curve, obj, self.higher_is_better, cons, b, rng)
-                    note = "interval re-chooses the threshold in every resample"
-                else:
-                    cells = counts.as_array()
-                    draws = multinomial_replicates(cells, b, rng)
-                    stat = _count_stat(obj)
-                    reps = stat(draws)
-                    jack = count_jackknife(cells, stat)
-                    note = "interval at the fixed chosen threshold"
-            return self._finish(value, reps, conf, meth, jack, metrics, thr, note)
-        # ----- fixed labels (given, or scores >= 0.5)
-        if pred is None:
-            assert s is not None
-            pred = s >= 0.5
+        used: float | None = None
+        if s is not None and self.threshold_dependent:
+            used = threshold if threshold is not None else self.fixed_threshold
+            if used is None and self.tunes_on_test:
+                return self._tuned(y, s, constants, costs, b, conf, meth, rng, rechoose, margin)
+            if used is None:
+                used = 0.0 if margin else 0.5
+        if s is not None:
+            pred = s >= (0.5 if used is None else used)
+        assert pred is not None
         counts = binary_counts(y, pred)
         metrics = binary_count_metrics(counts, self.beta if self.beta != 1.0 else None)
         metrics.update(constants)
         env = _with_costs(metrics, costs)
         value = float(self._combine(env))
-        if (unreachable := self._unreachable(env, metrics)) is not None:
-            return unreachable
+        cons = policy_constraints(self, costs=costs, constants=constants)
+        draws = multinomial_replicates(counts.as_array(), b, rng) if b > 0 and cons else None
+        checks = constraint_checks(
+            cons, counts, n_resamples=b, confidence=conf, rng=rng, draws=draws
+        )
         reps, jack, note = None, None, ""
         if b > 0 and not (self.names <= COST_METRICS):
             if self._count_based():
                 fn = self._count_value_function(costs)
                 cells = counts.as_array()
                 stat = lambda d: fn(d[:, 0], d[:, 1], d[:, 2], d[:, 3])  # noqa: E731
-                reps = stat(multinomial_replicates(cells, b, rng))
+                reps = stat(draws if draws is not None else multinomial_replicates(cells, b, rng))
                 jack = count_jackknife(cells, stat)
             else:
                 reps, note = self._row_bootstrap_binary(y, pred, s, costs, b, rng, value)
-        return self._finish(value, reps, conf, meth, jack, metrics, None, note)
+        kind: IntervalKind = "threshold fixed" if used is not None else ""
+        return self._finish(value, reps, conf, meth, jack, metrics, used, note, checks, kind)
+
+    def _tuned(
+        self,
+        y: NDArray[np.bool_],
+        s: NDArray[Any],
+        constants: dict[str, float],
+        costs: Mapping[str, float] | None,
+        b: int,
+        conf: float,
+        meth: Method,
+        rng: np.random.Generator,
+        rechoose: bool | None,
+        margin: bool,
+    ) -> PolicyResult:
+        """Choose the threshold on these rows and score them there (an optimistic value)."""
+        choice, curve, idx = choose_threshold(self, y, s, costs=costs, margin=margin)
+        if idx is None:
+            return PolicyResult(None, None, None, None, False, {}, choice.note, tuned=True)
+        obj = policy_objective(self, costs=costs, constants=constants)
+        cons = policy_constraints(self, costs=costs, constants=constants)
+        counts = curve.counts(idx)
+        metrics = binary_count_metrics(counts, self.beta if self.beta != 1.0 else None)
+        metrics.update(constants)
+        assert choice.value is not None
+        reps, jack, draws = None, None, None
+        kind: IntervalKind = ""
+        # the value's interval draws first, the constraints' checks reuse its draws (or come
+        # after): checking a constraint never changes the value's interval
+        if b > 0:
+            use_rechoose = self.rechoose if rechoose is None else rechoose
+            if use_rechoose:
+                if int(curve.group_pos.sum() + curve.group_neg.sum()) != y.size:
+                    curve = score_curve(y, s)  # only the full curve can be resampled
+                reps, _ = rechosen_replicates(curve, obj, self.higher_is_better, cons, b, rng)
+                kind = "threshold re-chosen per resample"
+            else:
+                cells = counts.as_array()
+                stat = _count_stat(obj)
+                draws = multinomial_replicates(cells, b, rng)
+                reps = stat(draws)
+                jack = count_jackknife(cells, stat)
+                kind = "threshold fixed"
+        checks = constraint_checks(
+            cons, counts, n_resamples=b, confidence=conf, rng=rng, draws=draws
+        )
+        return self._finish(
+            choice.value, reps, conf, meth, jack, metrics, choice.threshold, "", checks, kind, True
+        )
 
     def _count_value_function(self, costs: Mapping[str, float] | None) -> Callable[..., F64]:
         parts = {n: count_function(n, beta=self.beta, costs=costs) for n in self.names}
@@ -451,8 +588,7 @@ class MetricPolicy:
             )
         env = _with_costs(metrics, costs)
         value = float(self._combine(env))
-        if (unreachable := self._unreachable(env, metrics)) is not None:
-            return unreachable
+        checks = self._checks(env)
         reps, jack, note = None, None, ""
         if b > 0 and not (self.names <= COST_METRICS):
             if all(n in MULTICLASS_CONFUSION or n in COST_METRICS for n in self.names):
@@ -485,7 +621,7 @@ class MetricPolicy:
                 reps, note = row_replicates(y.size, rstat, b, rng), "row bootstrap"
             else:
                 note = "no interval: too many rows for the row bootstrap"
-        return self._finish(value, reps, conf, meth, jack, metrics, None, note)
+        return self._finish(value, reps, conf, meth, jack, metrics, None, note, checks)
 
     def _regression(
         self,
@@ -510,8 +646,7 @@ class MetricPolicy:
             )
         env = _with_costs(metrics, costs)
         value = float(self._combine(env))
-        if (unreachable := self._unreachable(env, metrics)) is not None:
-            return unreachable
+        checks = self._checks(env)
         reps, note = None, ""
         if b > 0 and not (self.names <= COST_METRICS):
             if y.size * b <= ROW_BOOTSTRAP_BUDGET:
@@ -523,7 +658,7 @@ class MetricPolicy:
                 reps, note = row_replicates(y.size, stat, b, rng), "row bootstrap"
             else:
                 note = "no interval: too many rows for the row bootstrap"
-        return self._finish(value, reps, conf, meth, None, metrics, None, note)
+        return self._finish(value, reps, conf, meth, None, metrics, None, note, checks)
 
 
 def _count_stat(obj: CountFunction) -> Callable[[NDArray[np.int64]], F64]:

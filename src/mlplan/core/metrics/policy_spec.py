@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
+from pydantic import ValidationError
 
 from mlplan.core.metrics.constraints import parse_constraint
 from mlplan.core.metrics.definitions import (
@@ -65,8 +67,11 @@ def policy_from_section(section: Any, task: str) -> MetricPolicy:
     if isinstance(section, Mapping):
         try:
             section = MetricSection(**section)
-        except Exception as exc:  # pydantic's ValidationError
-            raise MetricError(f"metric: {str(exc).splitlines()[0]}") from None
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            where = "".join(f".{part}" for part in first["loc"])
+            message = str(first["msg"]).removeprefix("Value error, ")
+            raise MetricError(f"metric{where}: {message}") from None
     if task not in TASKS or task == "multilabel":
         raise MetricError(f"task: policies support binary, multiclass, regression; got {task!r}")
     common = {
@@ -156,6 +161,19 @@ def policy_from_section(section: Any, task: str) -> MetricPolicy:
         policy = MetricPolicy(
             name=section.formula, higher_is_better=True, kind="formula", formula=formula, **common
         )
+    threshold = getattr(section, "threshold", None)
+    if threshold is not None:
+        if task != "binary":
+            raise MetricError(
+                f"metric.threshold: only binary scores have an operating threshold; this is a "
+                f"{task} task (remove threshold)"
+            )
+        if not policy.threshold_dependent:
+            raise MetricError(
+                f"metric.threshold: {policy.name} does not depend on a threshold (it reads "
+                "scores or costs only); remove threshold"
+            )
+        policy = replace(policy, threshold=threshold)
     if task == "multiclass" and section.averaging is None:
         averaged = {"precision", "recall", "f1", "fbeta", "roc_auc"} & set(names_used)
         if averaged:

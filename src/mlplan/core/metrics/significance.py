@@ -9,12 +9,19 @@ from __future__ import annotations
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy.special import ndtr
+from scipy.special import ndtr, ndtri
 from scipy.stats import binom, rankdata
 
 from mlplan.errors import MetricError
 
-__all__ = ["delong", "delong_cov", "delong_test", "mcnemar", "mcnemar_counts"]
+__all__ = [
+    "delong",
+    "delong_cov",
+    "delong_interval",
+    "delong_test",
+    "mcnemar",
+    "mcnemar_counts",
+]
 
 F64 = NDArray[np.float64]
 
@@ -75,3 +82,12 @@ def delong(y: NDArray[np.bool_], s_a: F64, s_b: F64) -> tuple[float, float, floa
     auc_a, auc_b, cov = delong_cov(y, s_a, s_b)
     var, p = delong_test(auc_a, auc_b, cov)
     return auc_a, auc_b, var, p
+
+
+def delong_interval(
+    y: NDArray[np.bool_], s: F64, confidence: float = 0.95
+) -> tuple[float, float, float]:
+    """``(auc, lo, hi)``: one model's ROC AUC and its DeLong normal interval (clipped to [0, 1])."""
+    auc, _, cov = delong_cov(y, s, s)
+    half = float(ndtri(0.5 + confidence / 2)) * float(np.sqrt(max(cov[0, 0], 0.0)))
+    return auc, max(0.0, auc - half), min(1.0, auc + half)

@@ -11,8 +11,9 @@ import pandas as pd
 from mlplan.core.data.dataset import Dataset, normalise_ids
 from mlplan.errors import DataError, closest
 from mlplan.io.data.load import read_table
+from mlplan.records.evaluation import ScoreKind
 
-__all__ = ["align_predictions", "read_predictions"]
+__all__ = ["align_predictions", "read_predictions", "read_validation_predictions"]
 
 _ID_NAMES = ("id", "row_id")
 _SCORE_NAMES = ("score", "proba", "probability", "y_score")
@@ -28,20 +29,21 @@ def read_predictions(
     score_column: str | None = None,
     label_column: str | None = None,
     id_name: str | None = None,
+    score_kind: ScoreKind = "probability",
 ) -> tuple[np.ndarray, np.ndarray | None]:
     """Read a predictions file and return ``(pred, score)`` aligned with ``test_ids``.
 
     The file holds an id column and either scores or labels. Binary: one score
-    column (probability of the positive class) or a label column. Multi-class: a
-    column per class (named by the class) or a label column. Regression: a
-    prediction column.
+    column (probability of the positive class, in [0, 1], unless ``score_kind``
+    is ``"margin"``) or a label column. Multi-class: a column per class (named by
+    the class) or a label column. Regression: a prediction column.
 
     Raises
     ------
     DataError
         Missing columns, test ids absent from the file, duplicate ids, ids that
-        are not rows of the data, NaN or infinite scores, labels outside the
-        classes.
+        are not rows of the data, NaN or infinite scores, binary probability
+        scores outside [0, 1], labels outside the classes.
     """
     frame = read_table(path, what="predictions file")
     return align_predictions(
@@ -53,7 +55,51 @@ def read_predictions(
         score_column=score_column,
         label_column=label_column,
         id_name=id_name,
+        score_kind=score_kind,
     )
+
+
+def read_validation_predictions(
+    path: str | Path,
+    dataset: Dataset,
+    test_ids: Sequence[str],
+    *,
+    id_column: str | None = None,
+    score_column: str | None = None,
+    label_column: str | None = None,
+    id_name: str | None = None,
+    score_kind: ScoreKind = "probability",
+) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """Read a model's predictions on rows of the training part, to choose its threshold on.
+
+    Any number of training rows will do; a single test row is refused, since
+    choosing a threshold on test rows would leak them into the value reported.
+
+    Returns
+    -------
+    y, pred, score : ndarray
+        The rows' true 0/1 target (in mlplan's encoding), the predicted labels and
+        the scores (None for labels), in file order.
+
+    Raises
+    ------
+    DataError
+        As :func:`read_predictions`, and for ids that are test rows.
+    """
+    frame = read_table(path, what="validation predictions file")
+    source = str(path)
+    ids = _ids(frame, dataset, source, id_column, id_name)
+    leaked = ids.intersection(pd.Index(test_ids))
+    if len(leaked):
+        raise DataError(
+            f"{source}: {len(leaked)} of {len(ids)} ids are test rows, e.g. '{leaked[0]}': "
+            "validation predictions must come from the training part (choosing a threshold "
+            "on test rows would leak them)"
+        )
+    rows = frame.reset_index(drop=True)
+    y = dataset.y[dataset.ids.get_indexer(ids)]
+    pred, score = _columns(rows, dataset, source, score_column, label_column, score_kind, "row")
+    return y, pred, score
 
 
 def align_predictions(
@@ -66,8 +112,29 @@ def align_predictions(
     score_column: str | None = None,
     label_column: str | None = None,
     id_name: str | None = None,
+    score_kind: ScoreKind = "probability",
 ) -> tuple[np.ndarray, np.ndarray | None]:
     """Align an in-memory predictions table with ``test_ids`` (see :func:`read_predictions`)."""
+    ids = _ids(frame, dataset, source, id_column, id_name)
+    wanted_ids = pd.Index(test_ids)
+    missing = wanted_ids.difference(ids)
+    if len(missing):
+        raise DataError(
+            f"{source}: {len(missing)} of {len(wanted_ids)} test ids are missing, "
+            f"e.g. '{missing[0]}'; export them with 'mlplan split --export DIR'"
+        )
+    rows = frame.iloc[ids.get_indexer(wanted_ids)].reset_index(drop=True)
+    return _columns(rows, dataset, source, score_column, label_column, score_kind, "test row")
+
+
+def _ids(
+    frame: pd.DataFrame,
+    dataset: Dataset,
+    source: str,
+    id_column: str | None,
+    id_name: str | None,
+) -> pd.Index:
+    """The file's ids, checked to be unique rows of the data."""
     id_col = id_column or _pick(frame, [*([id_name] if id_name else []), *_ID_NAMES])
     if id_col is None or id_col not in frame.columns:
         wanted = id_column or " or ".join(repr(n) for n in [id_name, *_ID_NAMES] if n)
@@ -81,42 +148,71 @@ def align_predictions(
         raise DataError(
             f"{source}: {len(unknown)} ids are not rows of the data, e.g. '{unknown[0]}'"
         )
-    wanted_ids = pd.Index(test_ids)
-    missing = wanted_ids.difference(ids)
-    if len(missing):
-        raise DataError(
-            f"{source}: {len(missing)} of {len(wanted_ids)} test ids are missing, "
-            f"e.g. '{missing[0]}'; export them with 'mlplan split --export DIR'"
-        )
-    rows = frame.iloc[ids.get_indexer(wanted_ids)].reset_index(drop=True)
+    return ids
+
+
+def _columns(
+    rows: pd.DataFrame,
+    dataset: Dataset,
+    source: str,
+    score_column: str | None,
+    label_column: str | None,
+    score_kind: ScoreKind,
+    row_name: str,
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """``(pred, score)`` of aligned rows, in mlplan's encoding, validated."""
     if dataset.task == "regression":
         column = label_column or _pick(rows, [*_LABEL_NAMES, *_SCORE_NAMES])
-        return _finite(rows, column, source, "prediction"), None
+        return _finite(rows, column, source, "prediction", row_name), None
     if dataset.task == "binary":
         column = score_column or _pick(rows, _SCORE_NAMES)
         if column is not None:
-            score = _finite(rows, column, source, "score")
+            score = _finite(rows, column, source, "score", row_name)
+            if score_kind == "margin":
+                return (score >= 0.0).astype(np.int64), score
+            _check_probabilities(score, column, source, dataset, row_name)
             return (score >= 0.5).astype(np.int64), score
         return _labels(rows, label_column, dataset, source), None
     class_columns = [str(c) for c in dataset.classes]
     if all(c in rows.columns.astype(str) for c in class_columns):
         renamed = rows.rename(columns=str)
-        proba = np.column_stack([_finite(renamed, c, source, "probability") for c in class_columns])
+        proba = np.column_stack(
+            [_finite(renamed, c, source, "probability", row_name) for c in class_columns]
+        )
         sums = proba.sum(axis=1)
         if not np.allclose(sums, 1.0, atol=1e-3):
             bad = int(np.argmax(np.abs(sums - 1.0)))
             raise DataError(
-                f"{source}: class probabilities must sum to 1; row {bad} sums to {sums[bad]:.4f}"
+                f"{source}: class probabilities must sum to 1; {row_name} {bad} sums to "
+                f"{sums[bad]:.4f}"
             )
         return proba.argmax(axis=1), proba
     return _labels(rows, label_column, dataset, source), None
+
+
+def _check_probabilities(
+    score: np.ndarray, column: str, source: str, dataset: Dataset, row_name: str
+) -> None:
+    """Binary scores must be probabilities of the positive class: refuse others in one line."""
+    outside = (score < 0.0) | (score > 1.0)
+    if not outside.any():
+        return
+    i = int(np.argmax(outside))
+    raise DataError(
+        f"{source}: column '{column}' must hold probabilities of the positive class "
+        f"{dataset.classes[1]!r} in [0, 1]; {int(outside.sum())} scores are outside "
+        f"(range {score.min():g} to {score.max():g}; {row_name} {i} is {score[i]:g}): "
+        "rescale them, or add score: margin to the model entry if they are not probabilities"
+    )
 
 
 def _pick(frame: pd.DataFrame, names: Sequence[str]) -> str | None:
     return next((n for n in names if n in frame.columns), None)
 
 
-def _finite(frame: pd.DataFrame, column: str | None, source: str, what: str) -> np.ndarray:
+def _finite(
+    frame: pd.DataFrame, column: str | None, source: str, what: str, row_name: str = "test row"
+) -> np.ndarray:
     if column is None or column not in frame.columns:
         hint = closest(column, map(str, frame.columns)) if column else ""
         columns = ", ".join(map(str, frame.columns))
@@ -129,7 +225,7 @@ def _finite(frame: pd.DataFrame, column: str | None, source: str, what: str) -> 
     if bad.any():
         raise DataError(
             f"{source}: column '{column}' has {int(bad.sum())} NaN or infinite values "
-            f"(first at test row {int(np.argmax(bad))})"
+            f"(first at {row_name} {int(np.argmax(bad))})"
         )
     return values
 

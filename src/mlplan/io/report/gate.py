@@ -21,7 +21,8 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from mlplan.core.gate.rules import fmt
-from mlplan.records.gate import OPTIMISTIC, GateResult, RuleResult
+from mlplan.records.evaluation import OPTIMISTIC_NOTE
+from mlplan.records.gate import GateResult, RuleResult
 
 __all__ = [
     "MARK",
@@ -106,7 +107,7 @@ def outcome_word(result: GateResult) -> str:
 def _threshold(result: GateResult) -> str:
     if result.threshold is None:
         return ""
-    mark = f", {OPTIMISTIC}" if result.optimistic else f" ({result.threshold_source})"
+    mark = f", {OPTIMISTIC_NOTE}" if result.optimistic else f" ({result.threshold_source})"
     return f", threshold {result.threshold:.4g}{mark}"
 
 
@@ -161,7 +162,7 @@ def to_junit_xml(result: GateResult) -> str:
         "metric": result.metric,
         "threshold": result.threshold,
         "threshold_source": result.threshold_source,
-        "threshold_note": OPTIMISTIC if result.optimistic else "",
+        "threshold_note": OPTIMISTIC_NOTE if result.optimistic else "",
         "n_test": result.n_test,
         "test_fingerprint": result.test_fingerprint,
     }

@@ -30,10 +30,20 @@ def pct(confidence: float) -> str:
 
 
 def interval_text(e: Evaluation) -> str:
-    """``"0.138 [0.079, 0.220]"``: a value and its interval."""
-    if e.lo is None or e.hi is None:
-        return fmt(e.value)
-    return f"{fmt(e.value)} [{fmt(e.lo)}, {fmt(e.hi)}]"
+    """``"0.138 [0.079, 0.220]"``: a value and its interval, with what it cannot show.
+
+    A value whose threshold was chosen on the test rows says it is optimistic, and
+    a constraint missed on the test rows is named with its interval, wherever a
+    rule quotes the value.
+    """
+    text = fmt(e.value)
+    if e.lo is not None and e.hi is not None:
+        text += f" [{fmt(e.lo)}, {fmt(e.hi)}]"
+    marks = []
+    if e.optimistic and e.value is not None:
+        marks.append("optimistic: threshold chosen on the test rows")
+    marks += [f"misses {c.name} {c.op} {c.bound:g} on the test rows: {c}" for c in e.violated]
+    return text + (f" ({'; '.join(marks)})" if marks else "")
 
 
 def fit_gap(e: Evaluation, higher_is_better: bool) -> tuple[float, float] | None:

@@ -259,7 +259,21 @@ class ConstraintUnreachable(Rule):
             )
         reachable = [e.name for e in evidence.ml if e.reachable]
         extra = f"; unreachable for {', '.join(e.name for e in unreachable)}" if unreachable else ""
+        missed = [e for e in evidence.ml if e.reachable and e.violated]
+        if missed:
+            extra += "; at the threshold chosen before the test rows, " + "; ".join(
+                f"{e.name} misses it on them: " + ", ".join(str(c) for c in e.violated)
+                for e in missed
+            )
+        optimistic = [e.name for e in evidence.ml if e.reachable and e.optimistic]
+        if optimistic:
+            extra += (
+                f"; {', '.join(optimistic)} meet it only at a threshold chosen on the test rows "
+                "(optimistic: declare their threshold or give validation predictions)"
+            )
         return self.passed(
             f"{constraint} is reachable by {', '.join(reachable)}{extra}.",
             reachable=reachable,
+            missed_on_test=[e.name for e in missed],
+            optimistic=optimistic,
         )
