@@ -81,8 +81,8 @@ def resolve(findings: Sequence[Finding]) -> tuple[Finding, ...]:
                 finding,
                 stage=decider.stage,
                 message=(
-                    f"{finding.message} On hold: {decider.code} ({decider.title.lower()}) "
-                    f"sends {who} to the {decider.stage} stage first."
+                    f'{finding.message} On hold: {decider.code} "{decider.title}" sends '
+                    f"{who} to the {decider.stage} stage first."
                 ),
                 numbers={
                     **finding.numbers,

@@ -6,13 +6,14 @@ it is overfitting worth acting on only when it hurts:
 
 * the rung's standing: a rung with a smaller gap does better, both in validation
   and on the test rows (two measurements agreeing, not one noisy difference);
-* validation and test disagree: the test interval lies below validation;
-* the learning curve rises: the forecast says more data closes part of it.
+* validation and test disagree: the test interval lies below validation.
 
-When none holds (the rung is the best, its test score agrees with CV, and no
-curve says otherwise) the gap is benign. ADV002, ADV003 and ADV004 all read
-:func:`diagnose`, so one rung never gets two diagnoses, and the stage it is
-sent to follows the learning curve (:func:`~mlplan.core.advise.outlook.data_outlook`).
+When neither holds (the rung is the best, its test score agrees with CV) the gap
+is benign. The remedy, and so the stage, follows the learning curve
+(:func:`~mlplan.core.advise.outlook.data_outlook`): more data when it still
+rises (or, for a gap that hurts, when no curve says otherwise), regularising or
+tuning when it is flat or the requirement is out of reach. ADV002, ADV003 and
+ADV004 all read :func:`diagnose`, so one rung never gets two diagnoses.
 """
 
 from __future__ import annotations
@@ -94,6 +95,11 @@ class FitDiagnosis:
         """The next step, in words, with the evidence that chose it."""
         if self.verdict == "variance":
             why = "; ".join(self.hurts)
+            if self.outlook.helps:
+                return (
+                    f"The gap hurts ({why}), and {self.outlook.reason}: collect more labelled "
+                    "data (back to the data stage), then regularise or simplify the model."
+                )
             if self.outlook.helps is False:
                 return (
                     f"The gap hurts ({why}), but more data will not close it "
@@ -105,9 +111,16 @@ class FitDiagnosis:
                 "then regularise or simplify the model."
             )
         if self.verdict == "benign":
+            clears = "; ".join(self.clears)
+            if self.outlook.helps:
+                return (
+                    f"The gap does not hurt ({clears}), and {self.outlook.reason}: collect more "
+                    "labelled data; the gap needs no regularising."
+                )
+            curve = "" if self.outlook.trend == "unknown" else f"; {self.outlook.reason}"
             return (
-                f"The gap does not hurt ({'; '.join(self.clears)}): more data is not the next "
-                "step; tune harder or try a bigger model family."
+                f"The gap does not hurt ({clears}{curve}): more data is not the next step; "
+                "tune harder or try a bigger model family."
             )
         if self.outlook.helps:
             return (
@@ -196,8 +209,4 @@ def _evidence(
             hurts.append(f"its test score {interval_text(e)} lies below validation")
         else:
             clears.append(f"its test score {interval_text(e)} agrees with validation")
-    if outlook.trend == "rising":
-        hurts.append(outlook.reason)
-    elif outlook.trend in ("flat", "unreachable"):
-        clears.append(outlook.reason)
     return tuple(hurts), tuple(clears)

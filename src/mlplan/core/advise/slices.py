@@ -218,6 +218,8 @@ def _judge(
         if denominator < MIN_SLICE_DENOMINATOR or len(np.unique(y)) < 2:
             return None
         found = {**common, "denominator": denominator}
+    if base is None and metric.kind == "proportion":
+        return found
     sides = [labels] if base is None else [labels, base]
     values, draws = confusion_draws(metric, y, sides, k, rng)
     if metric.kind == "confusion":

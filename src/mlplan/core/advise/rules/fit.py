@@ -16,10 +16,10 @@ class Overfitting(Rule):
 
     The gap alone is not overfitting worth acting on (see
     :mod:`~mlplan.core.advise.diagnosis`): it hurts when a rung with a smaller gap
-    does better in validation, when the test score falls below validation, or
-    when the learning curve says more data closes it. The stage follows the
-    curve: data when more data helps (or no curve says otherwise), training when
-    the curve is flat or the requirement is out of reach.
+    does better both in validation and on the test rows, or when the test score
+    falls below validation. The stage follows the learning curve: data when more
+    data helps (or no curve says otherwise), training when the curve is flat or
+    the requirement is out of reach.
     """
 
     code = "ADV003"
@@ -28,8 +28,8 @@ class Overfitting(Rule):
     stage = "data"
     close_when = (
         f"every trained rung's train/validation gap below {GAP_SHARE:.0%} of its train score "
-        "or inside the validation interval, or a gap that does not hurt (the best rung, test "
-        "agreeing with validation, no rising learning curve)"
+        "or inside the validation interval, or a gap that does not hurt (no rung with a "
+        "smaller gap better in validation and on test, test agreeing with validation)"
     )
 
     def check(self, evidence: Evidence) -> Finding:
