@@ -12,8 +12,9 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from mlplan.core.gate import evaluate_gate
-from mlplan.core.metrics import PairedModel, compare, paired_table, policy_from_section
+from mlplan.core.metrics import compare, paired_table, policy_from_section
 from mlplan.records.gate import Contender, TestSetCheck
+from mlplan.records.paired import PairedModel
 from mlplan.schema.plan import GateSection
 
 

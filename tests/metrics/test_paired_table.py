@@ -35,14 +35,9 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 import mlplan.core.metrics.paired as paired_module
-from mlplan.core.metrics import (
-    PairedModel,
-    compare,
-    mcnemar_counts,
-    paired_table,
-    policy_from_section,
-)
+from mlplan.core.metrics import compare, mcnemar_counts, paired_table, policy_from_section
 from mlplan.errors import MetricError
+from mlplan.records.paired import PairedModel
 
 
 def _classifiers(load, columns=(None, 4)):  # type: ignore[no-untyped-def]

@@ -14,16 +14,16 @@ import os
 from collections.abc import Callable
 from functools import cached_property
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from mlplan.core.data.dataset import Dataset
-from mlplan.core.data.split import Split, make_split
-from mlplan.core.metrics.policy import MetricPolicy
-from mlplan.core.metrics.policy_spec import policy_from_section
-from mlplan.io.data.dataset import load_dataset
 from mlplan.io.plan.load import PlanFile, load_plan
 from mlplan.io.store import HOME_VARIABLE, Store, Tx, store_path
 from mlplan.schema.plan import Plan, Stage
+
+if TYPE_CHECKING:  # loaded on first use: status and history need none of them
+    from mlplan.core.data.dataset import Dataset
+    from mlplan.core.data.split import Split
+    from mlplan.core.metrics.policy import MetricPolicy
 
 __all__ = ["Context", "PlanRef", "forget_stored", "plan_key", "stored_so_far"]
 
@@ -110,15 +110,21 @@ class Context:
     @cached_property
     def dataset(self) -> Dataset:
         """The plan's data, loaded and typed (once per command)."""
+        from mlplan.io.data.dataset import load_dataset
+
         return load_dataset(self.plan_file)
 
     @cached_property
     def policy(self) -> MetricPolicy:
         """The plan's metric policy for the data's task."""
+        from mlplan.core.metrics.policy_spec import policy_from_section
+
         return policy_from_section(self.plan.metric, self.dataset.task)
 
     @cached_property
     def _frozen(self) -> tuple[Split, str]:
+        from mlplan.core.data.split import Split, make_split
+
         section = self.plan.data.split
         dataset = self.dataset
         stored = self.store.latest_split()

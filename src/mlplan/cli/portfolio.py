@@ -7,8 +7,7 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
-from mlplan.core.portfolio.rank import PortfolioResult
-from mlplan.records.portfolio import DriverScore
+from mlplan.records.portfolio import DriverScore, PortfolioResult
 
 __all__ = ["rich_report"]
 

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from mlplan.records.advice import Finding
-from mlplan.records.forecast import Forecast
-from mlplan.records.run import RunResult
+if TYPE_CHECKING:  # the records are imported by the commands that print them
+    from mlplan.records.forecast import Forecast
+    from mlplan.records.run import RunResult
 
 __all__ = [
     "count",
@@ -127,6 +127,8 @@ def print_forecast(out: Console, result: Forecast) -> None:
 
 def print_open_advice(out: Console, advice: dict[str, Any] | None) -> None:
     """The open findings of stored advice, marking those accepted since."""
+    from mlplan.records.advice import Finding
+
     if not advice:
         return
     findings = [Finding.from_dict(f) for f in advice.get("findings", [])]

@@ -7,7 +7,6 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
 import numpy as np
-from scipy import stats
 
 from mlplan.records.predictions import Predictions
 
@@ -135,6 +134,8 @@ class LadderResult:
 
 def fold_interval(scores: Sequence[float], confidence: float = 0.95) -> tuple[float, float]:
     """Student-t interval of the mean of fold scores (a spread, not a guarantee)."""
+    from scipy import stats  # here, not at the top: reading records must start fast
+
     values = np.asarray(scores, dtype=float)
     values = values[np.isfinite(values)]
     if len(values) < 2:

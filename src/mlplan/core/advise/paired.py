@@ -13,11 +13,12 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from mlplan.core.metrics import MetricPolicy, PairedModel, paired_table
+from mlplan.core.metrics import MetricPolicy, paired_table
 from mlplan.core.metrics.definitions import THRESHOLD_FREE
 from mlplan.errors import MetricError
 from mlplan.records.evaluation import Evaluation
 from mlplan.records.evidence import PairedDifference
+from mlplan.records.paired import PairedModel
 
 __all__ = ["RANKING_METRICS", "PairedDifference", "paired_difference", "ranking_differences"]
 

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import importlib.util
 import threading
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from numbers import Integral, Real
 from typing import Any
 
@@ -139,6 +140,33 @@ def neural_net(task: Task, kinds: Mapping[str, ColumnKind], balanced: bool) -> B
     else:
         model = MLPClassifier(**options)
     return Pipeline([("prepare", prepare), ("model", model)])
+
+
+_THREADS_LOCK = threading.Lock()
+_THREAD_USERS = [0, 0]  # fits inside one_torch_thread now, torch's thread count before the first
+
+
+@contextmanager
+def one_torch_thread() -> Iterator[None]:
+    """Torch computes on one thread inside the block (the ladder runs fits side by side).
+
+    The process's setting is restored when the last concurrent block ends, so importing
+    or using mlplan never changes a user's torch threads for good.
+    """
+    import torch
+
+    with _THREADS_LOCK:
+        if _THREAD_USERS[0] == 0:
+            _THREAD_USERS[1] = torch.get_num_threads()
+            torch.set_num_threads(1)
+        _THREAD_USERS[0] += 1
+    try:
+        yield
+    finally:
+        with _THREADS_LOCK:
+            _THREAD_USERS[0] -= 1
+            if _THREAD_USERS[0] == 0:
+                torch.set_num_threads(_THREAD_USERS[1])
 
 
 class SmallCNN(ClassifierMixin, BaseEstimator):
@@ -302,7 +330,10 @@ class SmallCNN(ClassifierMixin, BaseEstimator):
         eight_bit = np.nanmin(pixels, initial=0.0) >= 0 and np.nanmax(pixels, initial=0.0) > 1.5
         self.scale_ = 255.0 if eight_bit else 1.0
 
-        torch.set_num_threads(1)
+        with one_torch_thread():
+            return self._fit(torch, pixels, y)
+
+    def _fit(self, torch: Any, pixels: np.ndarray, y: np.ndarray) -> SmallCNN:
         self.classes_ = unique_labels(y)
         codes = torch.from_numpy(np.searchsorted(self.classes_, y).astype(np.int64))
         inputs = self._tensor(pixels)
@@ -343,9 +374,8 @@ class SmallCNN(ClassifierMixin, BaseEstimator):
         import torch
 
         check_is_fitted(self, "network_")
-        torch.set_num_threads(1)
         inputs = self._tensor(self._pixels(X, reset=False))
-        with torch.no_grad():
+        with one_torch_thread(), torch.no_grad():
             out = [
                 torch.softmax(self.network_(inputs[i : i + 1024]), dim=1).numpy()
                 for i in range(0, len(inputs), 1024)

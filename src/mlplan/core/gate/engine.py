@@ -24,16 +24,11 @@ from mlplan.core.gate.paired import (
     gate_table,
 )
 from mlplan.core.gate.rules import failed_to_compute, judge_must_beat, judge_non_inferiority
-from mlplan.core.metrics import (
-    MetricPolicy,
-    PairedModel,
-    PairedResult,
-    operating_point,
-    standard_metrics,
-)
+from mlplan.core.metrics import MetricPolicy, operating_point, standard_metrics
 from mlplan.core.metrics.definitions import COST_METRICS, THRESHOLD_FREE
 from mlplan.errors import MetricError
 from mlplan.records.gate import Contender, GateResult, RuleResult, TestSetCheck
+from mlplan.records.paired import PairedModel, PairedResult
 from mlplan.schema.plan import GateSection
 
 __all__ = ["Contender", "GateResult", "TestSetCheck", "evaluate_gate"]

@@ -12,8 +12,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from mlplan.core.metrics import MetricPolicy, PairedModel, PairedResult, paired_table
+from mlplan.core.metrics import MetricPolicy, paired_table
 from mlplan.core.metrics.definitions import metric_info
+from mlplan.records.paired import PairedModel, PairedResult
 from mlplan.schema.plan import GateSection
 
 __all__ = ["POLICY_KEY", "gate_direction", "gate_metric_name", "gate_table"]

@@ -23,8 +23,8 @@ from __future__ import annotations
 
 import math
 
-from mlplan.core.metrics import PairedResult
 from mlplan.records.gate import RuleKind, RuleResult
+from mlplan.records.paired import PairedResult
 
 __all__ = [
     "RuleKind",

@@ -2,14 +2,9 @@
 
 from __future__ import annotations
 
-import io
 from collections.abc import Sequence
 
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt
-
+from mlplan.io.report.figures import new_figure, to_bytes
 from mlplan.records.evaluation import Evaluation
 
 __all__ = ["ladder_chart"]
@@ -23,7 +18,8 @@ def ladder_chart(
 ) -> bytes:
     """A horizontal interval plot: each model's test value with its interval (PNG bytes)."""
     shown = [e for e in evaluations if e.value is not None]
-    fig, ax = plt.subplots(figsize=(7.0, 0.5 + 0.45 * max(len(shown), 1)), dpi=110)
+    fig = new_figure(7.0, 0.5 + 0.45 * max(len(shown), 1))
+    ax = fig.subplots()
     for row, evaluation in enumerate(shown):
         value = float(evaluation.value)  # type: ignore[arg-type]
         lo = evaluation.lo if evaluation.lo is not None else value
@@ -37,8 +33,4 @@ def ladder_chart(
     ax.invert_yaxis()
     ax.set_xlabel(f"{metric} on the test rows (95 % interval)")
     ax.grid(axis="x", alpha=0.3)
-    fig.tight_layout()
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png")
-    plt.close(fig)
-    return buffer.getvalue()
+    return to_bytes(fig, "png")

@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-import io
-
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.axes import Axes
 from numpy.typing import ArrayLike
 
+from mlplan.io.report.figures import ImageFormat, new_figure, to_bytes
 from mlplan.records.forecast import Forecast
 
 __all__ = ["forecast_chart"]
@@ -19,7 +14,7 @@ __all__ = ["forecast_chart"]
 _COLOURS = ("#1f6feb", "#d1242f", "#2da44e", "#8250df")
 
 
-def forecast_chart(result: Forecast, *, image_format: str = "png") -> bytes:
+def forecast_chart(result: Forecast, *, image_format: ImageFormat = "png") -> bytes:
     """Render the forecast (PNG or SVG bytes).
 
     Left: observed scores per size and fold, their means, the extrapolated mean
@@ -28,15 +23,12 @@ def forecast_chart(result: Forecast, *, image_format: str = "png") -> bytes:
     cost-vs-accuracy curve), with the labelling cost on a second axis when the
     plan prices labels.
     """
-    fig, (curves, needs) = plt.subplots(1, 2, figsize=(12.0, 4.6), dpi=110)
+    fig = new_figure(12.0, 4.6)
+    curves, needs = fig.subplots(1, 2)
     _curves(curves, result)
     _needs(needs, result)
     fig.suptitle(f"{result.project}: how much data for {result.metric}?")
-    fig.tight_layout()
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format=image_format)
-    plt.close(fig)
-    return buffer.getvalue()
+    return to_bytes(fig, image_format)
 
 
 def _curves(ax: Axes, result: Forecast) -> None:

@@ -6,8 +6,8 @@ from typing import Any
 
 from jinja2 import Environment
 
-from mlplan.core.portfolio.rank import PortfolioResult, RankedIdea
 from mlplan.io.report.templating import template_environment
+from mlplan.records.portfolio import PortfolioResult, RankedIdea
 
 __all__ = ["ARCHETYPES", "CHECKLIST", "DRIVER_TITLES", "render_html", "render_markdown"]
 

@@ -7,10 +7,8 @@ from typing import Any, Literal
 
 import matplotlib
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt
-
-from mlplan.core.portfolio.rank import PortfolioResult
+from mlplan.io.report.figures import new_figure
+from mlplan.records.portfolio import PortfolioResult
 
 __all__ = ["QUADRANTS", "portfolio_chart"]
 
@@ -39,7 +37,8 @@ def portfolio_chart(result: PortfolioResult, *, fmt: Literal["png", "svg"] = "pn
         The image. Bars span the 5th–95th percentiles of the Monte-Carlo draws;
         filled markers are ideas with measured inputs.
     """
-    fig, ax = plt.subplots(figsize=(8.0, 6.0), dpi=110)
+    fig = new_figure(8.0, 6.0)
+    ax = fig.subplots()
     ax.set_xlim(1, 5)
     ax.set_ylim(1, 5)
     ax.axvline(MIDPOINT, color="#8c959f", linewidth=0.8)
@@ -51,7 +50,7 @@ def portfolio_chart(result: PortfolioResult, *, fmt: Literal["png", "svg"] = "pn
     ax.text(1.05, 4.95, QUADRANTS["top left"], ha="left", va="top", **style)
     ax.text(4.95, 1.05, QUADRANTS["bottom right"], ha="right", va="bottom", **style)
     ax.text(1.05, 1.05, QUADRANTS["bottom left"], ha="left", va="bottom", **style)
-    colours = plt.get_cmap("tab10")
+    colours = matplotlib.colormaps["tab10"]
     for i, idea in enumerate(result.ideas):
         x, y = idea.feasibility, idea.impact.value
         xlo, xhi = idea.feasibility_band
@@ -98,5 +97,4 @@ def portfolio_chart(result: PortfolioResult, *, fmt: Literal["png", "svg"] = "pn
     fig.tight_layout()
     buffer = io.BytesIO()
     fig.savefig(buffer, format=fmt, metadata={"Date": None} if fmt == "svg" else None)
-    plt.close(fig)
     return buffer.getvalue()

@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import io
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
+if TYPE_CHECKING:
+    import numpy as np
 
 __all__ = ["from_npy", "to_npy"]
+
+# numpy is imported inside the functions: opening a store to read runs, events and
+# stages (``mlplan status``, ``history``) needs no arrays.
 
 
 def to_npy(array: Any) -> bytes:
     """An array as ``.npy`` bytes (object arrays are refused: they would need pickle)."""
+    import numpy as np
+
     buffer = io.BytesIO()
     np.save(buffer, np.asarray(array), allow_pickle=False)
     return buffer.getvalue()
@@ -19,4 +25,6 @@ def to_npy(array: Any) -> bytes:
 
 def from_npy(blob: bytes) -> np.ndarray:
     """Inverse of :func:`to_npy`; pickled content is refused."""
+    import numpy as np
+
     return np.load(io.BytesIO(blob), allow_pickle=False)
