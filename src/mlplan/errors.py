@@ -8,7 +8,8 @@ builtin a Python caller would naturally catch::
     ├── DataError(ValueError)          a data or predictions file cannot be used
     ├── MetricError(ValueError)        an unknown metric, a bad formula, invalid scores
     ├── StoreError(RuntimeError)       the SQLite store cannot be read or written
-    └── BudgetError(RuntimeError)      a time budget too small for the requested work
+    ├── BudgetError(RuntimeError)      a time budget too small for the requested work
+    └── ServiceError(RuntimeError)     a Dask scheduler or an MLflow tracking store cannot be used
 
 The command line turns :class:`StoreError` into exit code 3 and every other
 :class:`MlplanError` into exit code 2, printing ``str(error)`` as one line.
@@ -25,6 +26,7 @@ __all__ = [
     "MetricError",
     "MlplanError",
     "PlanError",
+    "ServiceError",
     "StoreError",
     "closest",
 ]
@@ -56,6 +58,10 @@ class StoreError(MlplanError, RuntimeError):
 
 class BudgetError(MlplanError, RuntimeError):
     """The time budget is too small for the work that was asked for."""
+
+
+class ServiceError(MlplanError, RuntimeError):
+    """An outside service (a Dask scheduler, an MLflow tracking store) cannot be reached or used."""
 
 
 def closest(name: str, choices: Iterable[str], n: int = 3) -> str:

@@ -16,9 +16,17 @@ from mlplan.records.gate import GateResult
 
 __all__ = ["RegressionError", "assert_no_regression"]
 
+_VERB = {
+    "regression": "regressed",
+    "fail": "failed a check",
+    "inconclusive": "is inconclusive (gate.on_inconclusive: fail)",
+    "pass": "passed",
+}
+
 
 class RegressionError(AssertionError):
-    """The candidate regressed: the gate failed.  ``result`` holds every rule."""
+    """The gate did not pass (regression, failed check, or inconclusive).  ``result`` holds
+    every rule."""
 
     def __init__(self, message: str, result: GateResult) -> None:
         super().__init__(message)
@@ -31,14 +39,17 @@ def assert_no_regression(
     *,
     champion: PredictionsInput | None = None,
     name: str | None = None,
+    threshold: float | None = None,
     costs: Mapping[str, float] | None = None,
     record: bool = False,
 ) -> GateResult:
-    """Fail the calling test when the candidate regresses; return the gate's result otherwise.
+    """Fail the calling test when the gate does not pass; return the gate's result otherwise.
 
     Runs the same rules as ``mlplan gate`` (non-inferiority against the champion,
-    floors, baselines to beat, constraints, test-set integrity) without touching
-    the store unless ``record`` is True.
+    floors, not worse than the best baseline, ``must_beat`` rungs, constraints,
+    test-set integrity) without touching the store unless ``record`` is True.  An
+    inconclusive gate fails the test unless the plan says ``gate.on_inconclusive:
+    pass``, exactly as the command's exit code does.
 
     Parameters
     ----------
@@ -49,6 +60,8 @@ def assert_no_regression(
     champion : str, Path or DataFrame, optional
         Compare with these predictions instead of the stored champion.
     name : str, optional
+    threshold : float, optional
+        The candidate's operating threshold (see :func:`mlplan.gate`).
     costs : mapping, optional
         The candidate's measured latency_ms / model_mb / fit_seconds.
     record : bool, default False
@@ -61,13 +74,23 @@ def assert_no_regression(
     Raises
     ------
     RegressionError
-        An ``AssertionError`` whose message lists every failed rule with its numbers.
+        An ``AssertionError`` whose message names the outcome and lists every blocking
+        rule with its numbers.
     """
-    result = gate(candidate, plan, champion=champion, name=name, costs=costs, record=record)
+    result = gate(
+        candidate,
+        plan,
+        champion=champion,
+        name=name,
+        threshold=threshold,
+        costs=costs,
+        record=record,
+    )
     if result.passed:
         return result
     lines = [
-        f"{result.candidate} regressed: {len(result.failed)} of {len(result.rules)} rules failed"
+        f"{result.candidate} {_VERB[result.outcome]}: {len(result.failed)} of "
+        f"{len(result.rules)} rules block"
     ]
     lines += [f"  - {rule.id}: {rule.message}" for rule in result.failed]
     raise RegressionError("\n".join(lines), result)

@@ -2,6 +2,9 @@
 
 The project is built once per session (ladder run, gradient boosting trained on the
 training rows) and copied for every test, so tests may promote champions freely.
+``threshold`` is the champion's F1-optimal threshold on the test rows -- the one the
+gate chooses when the champion is accepted without ``--threshold`` -- and the
+candidates built from the champion's scores are gated at that same threshold.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from sklearn.ensemble import HistGradientBoostingClassifier
 
 import mlplan
 from mlplan.app.context import Context
+from mlplan.core.metrics import operating_point
 
 PLAN = """\
 project:
@@ -49,12 +53,32 @@ class GateProject:
     test_ids: tuple[str, ...]
     y_test: np.ndarray
     score: np.ndarray
+    threshold: float
 
     def write(self, name: str, score: np.ndarray) -> Path:
         """Write predictions (flight_id, score) for the test rows; returns the path."""
         path = self.root / name
         pd.DataFrame({"flight_id": list(self.test_ids), "score": score}).to_parquet(path)
         return path
+
+    def swapped(self, k: int) -> np.ndarray:
+        """The champion's scores with ``k`` late flights newly caught and ``k`` newly missed."""
+        y, pred = self.y_test.astype(bool), self.score >= self.threshold
+        out = self.score.copy()
+        out[np.flatnonzero(y & ~pred)[:k]] = 0.9
+        out[np.flatnonzero(y & pred)[:k]] = 0.01
+        return out
+
+    def flipped(self, share: float, seed: int = 0) -> np.ndarray:
+        """The champion's scores with ``share`` of its correct predictions flipped."""
+        y, pred = self.y_test.astype(bool), self.score >= self.threshold
+        correct = np.flatnonzero(pred == y)
+        flip = np.random.default_rng(seed).choice(
+            correct, size=round(share * correct.size), replace=False
+        )
+        out = self.score.copy()
+        out[flip] = np.where(pred[flip], 0.0, 1.0)
+        return out
 
 
 @pytest.fixture(scope="session")
@@ -80,7 +104,8 @@ def _template(tmp_path_factory: pytest.TempPathFactory) -> GateProject:
     )
     model.fit(x.iloc[train_pos], dataset.y[train_pos])
     score = model.predict_proba(x.iloc[test_pos])[:, 1]
-    project = GateProject(root, split.test_ids, dataset.y[test_pos], score)
+    threshold = float(operating_point(dataset.y[test_pos], score, "f1").threshold)
+    project = GateProject(root, split.test_ids, dataset.y[test_pos], score, threshold)
     project.write("champion.parquet", score)
     return project
 
@@ -90,4 +115,6 @@ def gate_project(_template: GateProject, tmp_path: Path) -> GateProject:
     """A fresh copy of the project (store included) for one test."""
     root = tmp_path / "project"
     shutil.copytree(_template.root, root)
-    return GateProject(root, _template.test_ids, _template.y_test, _template.score)
+    return GateProject(
+        root, _template.test_ids, _template.y_test, _template.score, _template.threshold
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from mlplan.app.context import Context, PlanRef
+from mlplan.app.execution import execution_cluster
 from mlplan.app.measure import measure_ladder
 from mlplan.core.baselines.ladder import RungLike
 from mlplan.core.baselines.scripted import RuleLike
@@ -21,6 +22,7 @@ def baseline(
     budget: str | float | None = None,
     n_jobs: int = 2,
     on_progress: Callable[[str, int, int], None] | None = None,
+    cluster: str | None = None,
 ) -> BaselineReport:
     """Run the plan's baseline ladder on the frozen split and evaluate every rung.
 
@@ -41,12 +43,14 @@ def baseline(
         Time budget (``"10m"``); default: the plan's ``baselines.budget``.
     n_jobs : int, default 2
     on_progress : callable, optional
+    cluster : str, optional
+        Dask scheduler address or ``local`` (default: the plan's ``execution.cluster``).
 
     Returns
     -------
     BaselineReport
     """
-    with Context(plan) as ctx:
+    with Context(plan) as ctx, execution_cluster(ctx.plan, cluster) as workers:
         ladder, evaluations, _ = measure_ladder(
             ctx,
             rungs=rungs,
@@ -54,6 +58,7 @@ def baseline(
             n_jobs=n_jobs,
             budget=budget,
             on_progress=on_progress,
+            cluster=workers,
         )
         return BaselineReport(
             metric=ctx.policy.name,

@@ -7,7 +7,9 @@ from dataclasses import replace
 from typing import Any
 
 from mlplan.app.context import Context, PlanRef
+from mlplan.app.execution import execution_cluster
 from mlplan.core.baselines.ladder import default_folds
+from mlplan.core.distributed import Cluster
 from mlplan.core.forecast.curves import learning_curves
 from mlplan.core.forecast.needs import (
     default_forecast_rungs,
@@ -31,6 +33,7 @@ def measure_forecast(
     n_jobs: int = 2,
     on_progress: Progress | None = None,
     latest: Sequence[dict[str, Any]] | None = None,
+    cluster: Cluster | None = None,
 ) -> Forecast:
     """Measure the learning curves of ``rungs`` in the training part and forecast from them.
 
@@ -56,6 +59,7 @@ def measure_forecast(
         balanced=plan.metric.weighs_classes_equally,
         n_jobs=n_jobs,
         on_progress=on_progress,
+        cluster=cluster,
     )
     return forecast_from_curves(
         curves,
@@ -78,6 +82,7 @@ def forecast(
     on_progress: Progress | None = None,
     store: bool = True,
     write_charts: bool = True,
+    cluster: str | None = None,
 ) -> Forecast:
     """Measure learning curves, extrapolate them and say how much data each target needs.
 
@@ -101,12 +106,15 @@ def forecast(
     write_charts : bool, default True
         Write ``forecast.png``, ``forecast.svg`` and ``forecast.json`` into the plan's
         output folder (their paths are in the result's ``outputs``).
+    cluster : str, optional
+        Dask scheduler address or ``local`` for the learning-curve fits (default:
+        the plan's ``execution.cluster``, else this machine).
 
     Returns
     -------
     Forecast
     """
-    with Context(plan) as ctx:
+    with Context(plan) as ctx, execution_cluster(ctx.plan, cluster) as workers:
         result = measure_forecast(
             ctx,
             rungs=rungs,
@@ -114,6 +122,7 @@ def forecast(
             n_sizes=n_sizes,
             n_jobs=n_jobs,
             on_progress=on_progress,
+            cluster=workers,
         )
         if store:
             ctx.commit(lambda tx: tx.add_event("forecast", forecast_event(result)))

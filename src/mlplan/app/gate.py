@@ -11,10 +11,12 @@ import numpy as np
 import pandas as pd
 
 from mlplan.app.context import Context
+from mlplan.app.outofcore import gate_partitioned
 from mlplan.core.data.dataset import Dataset
 from mlplan.core.data.fingerprint import fingerprint_values
 from mlplan.core.gate.engine import evaluate_gate
-from mlplan.errors import DataError
+from mlplan.errors import DataError, PlanError
+from mlplan.io.data.partitioned import is_partitioned
 from mlplan.io.data.predictions import align_predictions, read_predictions
 from mlplan.io.plan.load import PlanFile
 from mlplan.io.store import Store
@@ -27,7 +29,8 @@ from mlplan.io.store.champions import (
     who,
 )
 from mlplan.io.store.sqlite import Tx
-from mlplan.records.gate import Contender, GateResult, TestSetCheck
+from mlplan.records.gate import Contender, GateResult, TestSetCheck, ThresholdSource
+from mlplan.schema.plan import Plan
 
 __all__ = ["PredictionsInput", "gate"]
 
@@ -55,6 +58,7 @@ def gate(
     *,
     champion: PredictionsInput | None = None,
     name: str | None = None,
+    threshold: float | None = None,
     costs: Mapping[str, float] | None = None,
     accept: bool = False,
     accept_new_test_set: bool = False,
@@ -73,6 +77,10 @@ def gate(
         Compare with these predictions instead of the stored champion.
     name : str, optional
         The candidate's name (default: the file stem).
+    threshold : float, optional
+        The candidate's operating threshold (binary scores).  Default: the
+        ``threshold`` of the plan's ``models:`` entry of that name when there is
+        one, else chosen on the test rows and marked *optimistic*.
     costs : mapping, optional
         The candidate's measured ``latency_ms``, ``model_mb``, ``fit_seconds``.
     accept : bool, default False
@@ -87,29 +95,37 @@ def gate(
     Returns
     -------
     GateResult
-        ``passed`` is False when any rule failed (exit code 1 on the command line).
+        ``outcome`` is pass, regression, inconclusive or fail; ``exit_code`` is 1 for a
+        regression or failed check, and for an inconclusive gate unless the plan says
+        ``gate.on_inconclusive: pass``.  ``--accept`` promotes only when it is 0.
 
     Raises
     ------
     PlanError, DataError, MetricError
-        Bad input: the plan, the predictions files, unknown metrics (exit code 2).
+        Bad input: the plan, the predictions files (a champion file scored on another
+        test set), a threshold outside [0, 1], unknown metrics (exit code 2).
     """
     with Context(plan) as ctx:
+        if not isinstance(candidate, pd.DataFrame) and is_partitioned(candidate):
+            options = {"accept": accept, "champion": champion, "costs": costs}
+            result = gate_partitioned(candidate, ctx, name=name, options=options)
+            if record:
+                ctx.commit(lambda tx: tx.add_event("gate", {**_summary(result), "accepted": False}))
+            return result
         section, dataset, split = ctx.plan, ctx.dataset, ctx.split
-        if dataset.task == "regression":
-            raise DataError(
-                "gate: regression tasks are not supported yet; the gate needs "
-                "binary or multiclass labels"
-            )
         _, test_pos = split.positions(dataset)
         y = dataset.y[test_pos]
         current = fingerprint_values(split.test_ids, y)
         id_name = section.data.id
         pred, score = _read(candidate, dataset, split.test_ids, id_name)
+        cand_name = _name(candidate, name, "candidate")
+        thr, thr_source = _threshold(threshold, section, cand_name, dataset.task, score)
         cand = Contender(
-            name=_name(candidate, name, "candidate"),
+            name=cand_name,
             pred=pred,
             score=score,
+            threshold=thr,
+            threshold_source=thr_source,
             costs=dict(costs or {}),
         )
         store = ctx.store
@@ -123,9 +139,7 @@ def gate(
         champ, champ_note = _champion(
             store, champion, dataset, split.test_ids, id_name, current, accept_new_test_set
         )
-        baselines, must_beat, base_note = _baselines(
-            store, section.gate.must_beat, split.test_fingerprint
-        )
+        baselines, base_note = _baselines(store, split.test_fingerprint)
         floors = section.gate.floors
         result = evaluate_gate(
             y,
@@ -135,7 +149,7 @@ def gate(
             champion=champ,
             champion_note=champ_note,
             baselines=baselines,
-            must_beat=must_beat,
+            must_beat=section.gate.must_beat,
             floors=section.baselines.requirement if floors is None else floors,
             test_set=check,
             n_classes=len(dataset.classes),
@@ -150,8 +164,10 @@ def gate(
             notes.append(f"new test set {current} accepted and stored")
         if promoted:
             notes.append(f"{cand.name} is the new champion")
+            if result.outcome == "inconclusive":
+                notes.append("promoted although inconclusive: gate.on_inconclusive is pass")
         elif accept:
-            notes.append(f"{cand.name} was not promoted: the gate failed")
+            notes.append(f"{cand.name} was not promoted: the gate's outcome is {result.outcome}")
         source = str(candidate) if not isinstance(candidate, pd.DataFrame) else "<DataFrame>"
 
         def write(tx: Tx) -> None:
@@ -191,22 +207,42 @@ def gate(
                     },
                 )
 
-        ctx.commit(write)
+        ctx.commit(write, what="the gate's verdict")
         return replace(result, notes=tuple(notes), accepted=promoted)
 
 
 def _summary(result: GateResult) -> dict[str, Any]:
-    verdict = "passed" if result.passed else "failed"
     against = f" vs {result.champion}" if result.champion else ""
     return {
-        "summary": f"gate {verdict}: {result.candidate}{against}",
+        "summary": f"gate {result.outcome}: {result.candidate}{against}",
         "candidate": result.candidate,
         "champion": result.champion,
+        "outcome": result.outcome,
         "passed": result.passed,
         "metric": result.metric,
+        "threshold": result.threshold,
+        "threshold_source": result.threshold_source,
         "test_fingerprint": result.test_fingerprint,
         "failed": [r.id for r in result.failed],
     }
+
+
+def _threshold(
+    given: float | None, plan: Plan, name: str, task: str, score: np.ndarray | None
+) -> tuple[float | None, ThresholdSource | None]:
+    """The candidate's declared threshold: ``--threshold``, else its ``models:`` entry's."""
+    source = "--threshold"
+    if given is None:
+        entry = next((m for m in plan.models if m.name == name), None)
+        given = getattr(entry, "threshold", None)
+        source = f"models: {name} threshold"
+    if given is None:
+        return None, None
+    if task != "binary" or score is None:
+        raise PlanError(f"{source}: a threshold applies to binary scores only")
+    if not 0.0 <= float(given) <= 1.0:
+        raise PlanError(f"{source}: the threshold must lie in [0, 1]; got {given!r}")
+    return float(given), "declared"
 
 
 def _champion(
@@ -219,7 +255,10 @@ def _champion(
     accepted: bool,
 ) -> tuple[Contender | None, str]:
     if explicit is not None:
-        pred, score = _read(explicit, dataset, test_ids, id_name)
+        try:
+            pred, score = _read(explicit, dataset, test_ids, id_name)
+        except DataError as exc:
+            raise DataError(f"--champion: not scored on this test set ({current}): {exc}") from exc
         return Contender(name=_name(explicit, None, "champion"), pred=pred, score=score), ""
     stored = latest_champion(store)
     if stored is None:
@@ -235,40 +274,37 @@ def _champion(
             f"({stored.test_fingerprint}): {what}; give --champion FILE to compare on this one"
         )
     return Contender(
-        name=stored.name, pred=stored.pred, score=stored.score, threshold=stored.threshold
+        name=stored.name,
+        pred=stored.pred,
+        score=stored.score,
+        threshold=stored.threshold,
+        threshold_source="accepted" if stored.threshold is not None else None,
     ), ""
 
 
-def _baselines(
-    store: Store, must_beat: list[str] | None, split_fingerprint: str
-) -> tuple[list[Contender], list[str], str]:
+def _baselines(store: Store, split_fingerprint: str) -> tuple[list[Contender], str]:
+    """The latest run's rungs with stored test predictions, or why there are none."""
     run = store.latest_run()
     if run is None:
-        return (
-            [],
-            list(must_beat or []),
-            "no run yet: 'mlplan run' stores the baselines' predictions",
-        )
-    records = [e for e in store.evaluations(run.id) if e.get("source") == "rung"]
-    names = [e["name"] for e in records] if must_beat is None else list(must_beat)
+        return [], "no run yet: 'mlplan run' stores the baselines' predictions"
     if run.test_fingerprint != split_fingerprint:
-        return (
-            [],
-            names,
-            (f"run #{run.id} scored the baselines on another test split; rerun 'mlplan run'"),
-        )
+        return [], f"run #{run.id} scored the baselines on another test split; rerun 'mlplan run'"
     baselines = []
-    for record in records:
+    for record in store.evaluations(run.id):
+        if record.get("source") != "rung":
+            continue
         arrays = store.predictions(run.id, record["name"])
         if "pred" not in arrays:
             continue
+        threshold = record.get("threshold")
         baselines.append(
             Contender(
                 name=record["name"],
                 pred=arrays["pred"],
                 score=arrays.get("score"),
-                threshold=record.get("threshold"),
+                threshold=threshold,
+                threshold_source="run" if threshold is not None else None,
                 costs=dict(record.get("costs") or {}),
             )
         )
-    return baselines, names, ""
+    return baselines, ""

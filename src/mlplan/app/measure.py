@@ -9,6 +9,7 @@ from mlplan.app.context import Context
 from mlplan.core.baselines.declared import declared_evaluations
 from mlplan.core.baselines.ladder import RungLike, run_ladder
 from mlplan.core.baselines.scripted import RuleLike
+from mlplan.core.distributed import Cluster
 from mlplan.core.evaluation import evaluate_predictions, evaluate_rung
 from mlplan.io.data.predictions import read_predictions
 from mlplan.records.evaluation import Evaluation
@@ -28,11 +29,13 @@ def measure_ladder(
     n_jobs: int = 2,
     budget: str | float | None = None,
     on_progress: Progress | None = None,
+    cluster: Cluster | None = None,
 ) -> tuple[LadderResult, list[Evaluation], dict[str, Predictions]]:
     """Run the plan's ladder and score every rung, declared ones included, on the test rows.
 
     Returns the ladder, the evaluations (declared rungs first, then scripted and
-    trained rungs) and every rung's test predictions by name.
+    trained rungs) and every rung's test predictions by name. With ``cluster``
+    the fits run on its Dask workers (same results).
     """
     plan, dataset, split, policy = ctx.plan, ctx.dataset, ctx.split, ctx.policy
     ladder = run_ladder(
@@ -46,6 +49,7 @@ def measure_ladder(
         n_jobs=n_jobs,
         budget=budget if budget is not None else plan.baselines.budget,
         on_progress=on_progress,
+        cluster=cluster,
     )
     metric = plan.metric
     options: dict[str, Any] = {"n_resamples": metric.resamples, "confidence": metric.confidence}

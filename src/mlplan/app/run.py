@@ -15,6 +15,7 @@ import numpy as np
 
 from mlplan.app.context import Context, PlanRef
 from mlplan.app.evidence import latest_forecast
+from mlplan.app.execution import execution_cluster
 from mlplan.app.forecast import measure_forecast
 from mlplan.app.measure import evaluate_models, measure_ladder
 from mlplan.core.advise.engine import judge
@@ -40,6 +41,7 @@ def run(
     write_reports: bool = True,
     budget: str | float | None = None,
     forecast: bool = False,
+    cluster: str | None = None,
 ) -> RunResult:
     """Run the plan: load, split, ladder, evaluate, advise, store and report.
 
@@ -65,10 +67,10 @@ def run(
     RunResult
     """
     started = utc_now()
-    with Context(plan) as ctx:
+    with Context(plan) as ctx, execution_cluster(ctx.plan, cluster) as workers:
         section, dataset, split, policy = ctx.plan, ctx.dataset, ctx.split, ctx.policy
         ladder, evaluations, predictions = measure_ladder(
-            ctx, n_jobs=n_jobs, budget=budget, on_progress=on_progress
+            ctx, n_jobs=n_jobs, budget=budget, on_progress=on_progress, cluster=workers
         )
         models, model_predictions = evaluate_models(ctx)
         evaluations += models
@@ -109,7 +111,9 @@ def run(
         sizes = None
         if forecast:
             latest = [e.to_dict() for e in evaluations]
-            sizes = measure_forecast(ctx, n_jobs=n_jobs, on_progress=on_progress, latest=latest)
+            sizes = measure_forecast(
+                ctx, n_jobs=n_jobs, on_progress=on_progress, latest=latest, cluster=workers
+            )
         evidence = assemble_evidence(
             plan=section,
             dataset=dataset,

@@ -15,6 +15,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 __all__ = [
     "BudgetOption",
+    "ClusterOption",
     "JobsOption",
     "JsonOption",
     "PlanOption",
@@ -50,6 +51,14 @@ BudgetOption = Annotated[
     str | None, typer.Option("--budget", help="Time budget for the ladder, e.g. 10m, 90s.")
 ]
 JobsOption = Annotated[int, typer.Option("--jobs", "-j", help="Parallel jobs.", min=1)]
+ClusterOption = Annotated[
+    str | None,
+    typer.Option(
+        "--cluster",
+        help="Run the fits on a Dask scheduler (tcp://host:8786) or 'local' workers "
+        "[default: the plan's execution.cluster, else here].",
+    ),
+]
 
 
 @app.callback()

@@ -14,7 +14,16 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from mlplan.cli.app import BudgetOption, JobsOption, JsonOption, PlanOption, app, out, print_json
+from mlplan.cli.app import (
+    BudgetOption,
+    ClusterOption,
+    JobsOption,
+    JsonOption,
+    PlanOption,
+    app,
+    out,
+    print_json,
+)
 from mlplan.cli.app import progress as progress_bar
 from mlplan.cli.tables import (
     evaluation_table,
@@ -101,6 +110,7 @@ def run(
     forecast: Annotated[
         bool, typer.Option("--forecast", help="Also forecast the data each target needs.")
     ] = False,
+    cluster: ClusterOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Split, run the baseline ladder, evaluate models, advise, store and report."""
@@ -108,7 +118,14 @@ def run(
     from mlplan.cli.advice import advice_rich
 
     with progress_bar("ladder") as advance:
-        result = run_plan(plan, n_jobs=jobs, on_progress=advance, budget=budget, forecast=forecast)
+        result = run_plan(
+            plan,
+            n_jobs=jobs,
+            on_progress=advance,
+            budget=budget,
+            forecast=forecast,
+            cluster=cluster,
+        )
     if as_json:
         print_json(result.to_dict())
         return
@@ -123,6 +140,7 @@ def baseline(
     ] = None,
     jobs: JobsOption = 2,
     budget: BudgetOption = None,
+    cluster: ClusterOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Run the baseline ladder alone: every rung with its interval and cost (not stored)."""
@@ -130,7 +148,9 @@ def baseline(
 
     names = [r.strip() for r in rungs.split(",") if r.strip()] if rungs else None
     with progress_bar("ladder") as advance:
-        report = run_baseline(plan, rungs=names, budget=budget, n_jobs=jobs, on_progress=advance)
+        report = run_baseline(
+            plan, rungs=names, budget=budget, n_jobs=jobs, on_progress=advance, cluster=cluster
+        )
     payload = report.to_dict()
     if as_json:
         print_json(payload)
@@ -262,6 +282,7 @@ def forecast(
     ] = None,
     sizes: Annotated[int, typer.Option(help="Number of training sizes.", min=2)] = 10,
     jobs: JobsOption = 2,
+    cluster: ClusterOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Learning curves and the labelled examples (and money) each target needs."""
@@ -269,7 +290,13 @@ def forecast(
 
     with progress_bar("learning curves") as advance:
         result = run_forecast(
-            plan, rungs=rung, targets=target, n_sizes=sizes, n_jobs=jobs, on_progress=advance
+            plan,
+            rungs=rung,
+            targets=target,
+            n_sizes=sizes,
+            n_jobs=jobs,
+            on_progress=advance,
+            cluster=cluster,
         )
     if as_json:
         print_json(result.to_dict())
@@ -289,6 +316,13 @@ def gate(
     ] = None,
     plan: PlanOption = None,
     name: Annotated[str | None, typer.Option(help="Candidate name [default: file stem].")] = None,
+    threshold: Annotated[
+        float | None,
+        typer.Option(
+            help="Candidate's operating threshold [default: the plan's models: entry, "
+            "else chosen on the test rows, marked optimistic]."
+        ),
+    ] = None,
     cost: Annotated[
         list[str] | None,
         typer.Option("--cost", help="Candidate's measured cost, e.g. latency_ms=12 (repeatable)."),
@@ -310,7 +344,7 @@ def gate(
     ] = None,
     as_json: JsonOption = False,
 ) -> None:
-    """CI: fail (exit 1) on a regression vs the champion or the baselines."""
+    """CI: exit 1 on a regression (or, by default, an inconclusive gate); 0 when it passes."""
     from mlplan.app.gate import gate as run_gate
     from mlplan.cli.gate import rich_report
     from mlplan.io.report.gate import to_junit_xml, to_markdown, write_text
@@ -329,6 +363,7 @@ def gate(
         plan,
         champion=champion,
         name=name,
+        threshold=threshold,
         costs=costs,
         accept=accept,
         accept_new_test_set=accept_new_test_set,
@@ -342,7 +377,7 @@ def gate(
         print_json(result.to_dict())
     else:
         out.print(rich_report(result))
-    if not result.passed:
+    if result.exit_code:
         raise typer.Exit(result.exit_code)
 
 
@@ -451,3 +486,33 @@ def stage(
         print_json(move.payload())
         return
     out.print(f"{move.summary()}: {move.why}")
+
+
+@app.command()
+def export(
+    mlflow: Annotated[
+        str, typer.Option("--mlflow", help="MLflow tracking URI, e.g. sqlite:///mlflow.db.")
+    ],
+    plan: PlanOption = None,
+    run_id: Annotated[
+        int | None, typer.Option("--run", help="Stored run to export [default: latest].")
+    ] = None,
+    experiment: Annotated[
+        str | None, typer.Option(help="MLflow experiment [default: the project's name].")
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Log a stored run to MLflow: plan as params, one nested run per model, reports."""
+    from mlplan.app.export import export_mlflow
+
+    result = export_mlflow(mlflow, plan, run_id=run_id, experiment=experiment)
+    if as_json:
+        print_json(asdict(result))
+        return
+    verb = "updated" if result.mlflow.updated else "logged"
+    out.print(
+        f"{verb} run #{result.run} as MLflow run {result.mlflow.run_id} in experiment "
+        f"'{result.experiment}' ({len(result.mlflow.children)} nested runs, "
+        f"{len(result.artifacts)} artifacts)",
+        highlight=False,
+    )

@@ -1,4 +1,4 @@
-"""The gate's verdict on the terminal: one row per rule."""
+"""The gate's verdict on the terminal: one row per rule, then why each non-pass did not pass."""
 
 from __future__ import annotations
 
@@ -6,28 +6,45 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
-from mlplan.io.report.gate import MARK, change, headline, interval, num
+from mlplan.io.report.gate import (
+    MARK,
+    change,
+    headline,
+    interval,
+    num,
+    p_cell,
+    resolution_cell,
+    rows_cell,
+)
 from mlplan.records.gate import GateResult
 
 __all__ = ["rich_report"]
 
-_STYLE = {"pass": "green", "fail": "bold red", "skip": "dim"}
+_STYLE = {
+    "pass": "green",
+    "regression": "bold red",
+    "inconclusive": "bold yellow",
+    "fail": "bold red",
+    "skip": "dim",
+}
 
 
 def rich_report(result: GateResult) -> Group:
-    """A Rich renderable: headline, one row per rule, then why each failure failed."""
+    """A Rich renderable: headline, one row per rule, the reasons, the notes."""
     pct = f"{result.confidence:.0%}"
-    table = Table(title=headline(result), title_justify="left")
+    style = _STYLE[result.outcome] if not result.passed else "green"
+    table = Table(title=Text(headline(result), style=style), title_justify="left")
     table.add_column("", no_wrap=True)
-    table.add_column("rule")
+    table.add_column("rule", min_width=26)
     table.add_column("candidate", justify="right", no_wrap=True)
     table.add_column("reference", justify="right", no_wrap=True)
     table.add_column("change", justify="right", no_wrap=True)
     table.add_column(f"{pct} interval", justify="right", no_wrap=True)
     table.add_column("p", justify="right", no_wrap=True)
-    table.add_column("decided by")
+    table.add_column("resolves", justify="right", no_wrap=True)
+    table.add_column("rows for margin", justify="right", no_wrap=True)
     for rule in result.rules:
-        better = " (better)" if rule.better and rule.kind == "non_inferiority" else ""
+        better = " (better)" if rule.better and rule.kind != "floor" else ""
         table.add_row(
             Text(MARK[rule.status], style=_STYLE[rule.status]),
             rule.title + better,
@@ -35,14 +52,16 @@ def rich_report(result: GateResult) -> Group:
             num(rule.reference),
             change(rule),
             interval(rule),
-            "–" if rule.p_value is None else f"{rule.p_value:.3g}",
-            rule.decided_by or "–",
+            p_cell(rule),
+            resolution_cell(rule),
+            rows_cell(rule),
         )
     lines: list[Text | Table] = [table]
     for rule in result.rules:
         if rule.status != "pass":
-            style = _STYLE[rule.status]
-            lines.append(Text(f"{MARK[rule.status]} {rule.id}: {rule.message}", style=style))
+            lines.append(
+                Text(f"{MARK[rule.status]} {rule.id}: {rule.message}", style=_STYLE[rule.status])
+            )
     for note in result.notes:
         lines.append(Text(f"· {note}", style="dim"))
     return Group(*lines)

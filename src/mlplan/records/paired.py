@@ -68,6 +68,10 @@ class PairedResult:
     note : str
     error : str or None
         Why the comparison could not be computed (with ``errors="record"``).
+    draws : ndarray or None
+        The resampled ``difference`` values behind ``lo``/``hi`` (same orientation,
+        finite ones only): what a p-value for another null value is read from.
+        None for DeLong and without resamples.
     """
 
     metric: str
@@ -86,6 +90,7 @@ class PairedResult:
     candidate_hi: float | None = None
     note: str = ""
     error: str | None = None
+    draws: Any = field(default=None, repr=False, compare=False)
 
     @property
     def better(self) -> bool:

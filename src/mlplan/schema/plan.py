@@ -7,7 +7,7 @@ ignored setting.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -25,6 +25,7 @@ __all__ = [
     "Averaging",
     "BaselinesSection",
     "DataSection",
+    "ExecutionSection",
     "GateSection",
     "HumanBaseline",
     "MetricSection",
@@ -36,6 +37,7 @@ __all__ = [
     "SplitSection",
     "Stage",
     "Task",
+    "check_cluster_address",
 ]
 
 
@@ -169,12 +171,26 @@ class GateSection(_Section):
     """The regression gate: what a candidate must show before it replaces the champion.
 
     ``non_inferiority`` maps a metric (``metric`` is the plan's one number) to the
-    largest drop allowed against the champion, judged on the lower bound of the
-    paired interval; ``floors`` default to ``baselines.requirement``;
-    ``must_beat`` defaults to every ladder rung of the latest run.
+    largest drop allowed against the champion: a number is absolute (``0.01``), a
+    percentage is relative to the champion's value on the test rows (``"2%"``, the
+    default).  A rule passes when the paired interval's bound clears the margin, is a
+    regression when the whole interval lies beyond it, and is inconclusive otherwise;
+    ``on_inconclusive`` says whether an inconclusive gate fails (the default) or
+    passes.  ``power`` is the chance the stated "rows needed" gives an equally good
+    candidate of passing.  ``floors`` default to ``baselines.requirement``;
+    ``must_beat`` lists rungs the candidate must beat *significantly* (none by
+    default: the gate only asks that the candidate is not shown worse than the best
+    rung).
     """
 
-    non_inferiority: dict[str, float] = Field(default_factory=lambda: {"metric": 0.01})
+    #: The margin used when the plan sets none: 2 % of the champion's value.
+    DEFAULT_MARGIN: ClassVar[str] = "2%"
+
+    non_inferiority: dict[str, float | str] = Field(
+        default_factory=lambda: dict[str, float | str](metric=GateSection.DEFAULT_MARGIN)
+    )
+    on_inconclusive: Literal["fail", "pass"] = "fail"
+    power: float = Field(0.9, gt=0.0, lt=1.0)
     floors: dict[str, float] | None = None
     floors_on: Literal["estimate", "lower_bound"] = "estimate"
     must_beat: list[str] | None = None
@@ -184,10 +200,31 @@ class GateSection(_Section):
 
     @model_validator(mode="after")
     def _margins(self) -> GateSection:
-        for name, margin in self.non_inferiority.items():
-            if not 0.0 <= margin < float("inf"):
-                raise ValueError(f"non_inferiority.{name}: margin must be >= 0; got {margin!r}")
+        for name in self.non_inferiority:
+            self.margin(name)
         return self
+
+    def margin(self, key: str) -> tuple[float, bool]:
+        """``(amount, relative)`` of a key's margin: ``(0.02, True)`` for ``"2%"``.
+
+        Raises
+        ------
+        ValueError
+            A margin that is not a number >= 0 or a percentage like ``"2%"``.
+        """
+        raw = self.non_inferiority[key]
+        text = str(raw).strip()
+        relative = isinstance(raw, str) and text.endswith("%")
+        try:
+            amount = float(text[:-1] if relative else text)
+        except ValueError:
+            amount = float("nan")
+        if not 0.0 <= amount < float("inf"):
+            raise ValueError(
+                f"non_inferiority.{key}: margin must be >= 0, a number (absolute) or a "
+                f"percentage of the champion's value like '2%'; got {raw!r}"
+            )
+        return (amount / 100.0 if relative else amount), relative
 
 
 class AdviceSection(_Section):
@@ -206,6 +243,41 @@ class ModelEntry(_Section):
     label_column: str | None = None
 
 
+class ExecutionSection(_Section):
+    """Where the heavy jobs run: this machine (default) or a Dask cluster.
+
+    ``cluster`` is a scheduler address (``tcp://host:8786``, ``tls://…``) or
+    ``local`` for a :class:`distributed.LocalCluster` of ``workers`` processes on
+    this machine; without it every job runs here, with joblib.
+    """
+
+    cluster: str | None = None
+    workers: int | None = Field(None, ge=1, le=256)
+
+    @model_validator(mode="after")
+    def _address(self) -> ExecutionSection:
+        if self.cluster is not None:
+            check_cluster_address(self.cluster)
+        if self.workers is not None and self.cluster != "local":
+            raise ValueError("workers goes with cluster: local (a remote cluster has its own)")
+        return self
+
+
+#: Schemes a Dask scheduler address may use.
+CLUSTER_SCHEMES = ("tcp", "tls", "ucx", "inproc", "ws", "wss")
+
+
+def check_cluster_address(address: str) -> str:
+    """``address`` if it is ``local`` or ``scheme://host:port``; else a ValueError naming it."""
+    scheme, sep, rest = address.partition("://")
+    if address == "local" or (sep and scheme in CLUSTER_SCHEMES and rest):
+        return address
+    raise ValueError(
+        f"cluster: {address!r} is not a Dask scheduler address; give 'local' or "
+        f"scheme://host:port with scheme {', '.join(CLUSTER_SCHEMES)} (e.g. tcp://10.0.0.5:8786)"
+    )
+
+
 class Plan(_Section):
     """The whole plan file."""
 
@@ -216,5 +288,6 @@ class Plan(_Section):
     models: list[ModelEntry] = Field(default_factory=list)
     gate: GateSection = Field(default_factory=lambda: GateSection())
     advice: AdviceSection = Field(default_factory=lambda: AdviceSection())
+    execution: ExecutionSection = Field(default_factory=lambda: ExecutionSection())
     #: Report folder; default ``<plan name>-out`` beside the plan (``mlplan-out`` for mlplan.yaml).
     output: str | None = None

@@ -1,15 +1,44 @@
-"""Where the ladder's jobs run: one thread, threads, or worker processes."""
+"""Where the ladder's jobs run: one thread, threads, worker processes, or a Dask cluster.
+
+Every job reads the same :class:`JobData` (the feature frames, the training
+labels and each job's row positions) through :func:`job_arguments`, whether it
+runs here with joblib or on a cluster's worker (:func:`cluster_fit`, with the
+data scattered to the workers once by :class:`~mlplan.core.distributed.Cluster`).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from typing import Any, TypeVar
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, TypeVar
+from warnings import catch_warnings, simplefilter
 
+import numpy as np
+import pandas as pd
+from joblib import Parallel, delayed
+from sklearn.exceptions import ConvergenceWarning
+from threadpoolctl import threadpool_limits
+
+from mlplan.core.baselines.jobs import FinalOutcome, FoldOutcome, fit_job
 from mlplan.core.baselines.resolve import ResolvedRung
 from mlplan.core.data.columns import ColumnKind
 
-__all__ = ["PROCESS_ROWS", "THREAD_ROWS", "choose_backend", "run_beside"]
+if TYPE_CHECKING:
+    from mlplan.core.distributed import Cluster
+
+__all__ = [
+    "PROCESS_ROWS",
+    "THREAD_ROWS",
+    "JobData",
+    "choose_backend",
+    "cluster_fit",
+    "job_arguments",
+    "run_beside",
+    "run_jobs",
+]
+
+Outcome = tuple[str, int, FoldOutcome | FinalOutcome]
 
 _T = TypeVar("_T")
 
@@ -51,3 +80,84 @@ def choose_backend(
     if n_train < THREAD_ROWS and short:
         return "sequential", 1
     return "threading", n_jobs
+
+
+@dataclass(frozen=True)
+class JobData:
+    """What the ladder's jobs read: shipped to a cluster's workers once, not per job.
+
+    Attributes
+    ----------
+    frames : dict
+        Feature frame and column kinds by rung input (``"table"``, ``"embeddings"``).
+    train_pos, test_pos : ndarray
+        Positions of the training and test rows in the frames.
+    y_train : ndarray
+        Labels of the training rows.
+    rows : dict
+        ``(rung, fold) -> (fit, validation, train-scored)`` positions into the
+        training part; ``(rung, -1) -> (final-fit,)``. Jobs that share positions
+        share one array (pickled once).
+    """
+
+    frames: dict[str, tuple[pd.DataFrame, dict[str, ColumnKind]]]
+    train_pos: np.ndarray
+    test_pos: np.ndarray
+    y_train: np.ndarray
+    rows: dict[tuple[str, int], tuple[np.ndarray, ...]]
+
+
+def job_arguments(data: JobData, rung: ResolvedRung, k: int) -> tuple[Any, ...]:
+    """The positional arguments of :func:`~mlplan.core.baselines.jobs.fit_job` for one job."""
+    frame, kinds = data.frames[rung.features]
+    train, y = data.train_pos, data.y_train
+    if k >= 0:
+        fit, val, scored = data.rows[rung.name, k]
+        return (
+            rung,
+            k,
+            kinds,
+            frame.iloc[train[fit]],
+            y[fit],
+            frame.iloc[train[val]],
+            y[val],
+            frame.iloc[train[scored]],
+            y[scored],
+        )
+    (chosen,) = data.rows[rung.name, -1]
+    return (
+        rung,
+        k,
+        kinds,
+        frame.iloc[train[chosen]],
+        y[chosen],
+        frame.iloc[data.test_pos],
+        None,
+        None,
+        None,
+    )
+
+
+def cluster_fit(data: JobData, rung: ResolvedRung, k: int, **options: Any) -> Outcome:
+    """One ladder job on a worker: its rows cut from the worker's copy of ``data``."""
+    with catch_warnings(), threadpool_limits(1):
+        simplefilter("ignore", ConvergenceWarning)
+        return fit_job(*job_arguments(data, rung, k), **options)
+
+
+def run_jobs(
+    data: JobData,
+    jobs: Sequence[tuple[ResolvedRung, int]],
+    options: dict[str, Any],
+    *,
+    backend: str,
+    workers: int,
+    cluster: Cluster | None = None,
+) -> Iterator[Outcome]:
+    """Run every ``(rung, fold)`` job, here with joblib or on ``cluster``; completion order."""
+    if cluster is not None:
+        shared = cluster.share(data)
+        yield from cluster.run(cluster_fit, list(jobs), shared=shared, **options)
+        return
+    runner = Parallel(n_jobs=workers, backend=backend, return_as="generator_unordered")
+    yield from runner(delayed(fit_job)(*job_arguments(data, r, k), **options) for r, k in jobs)

@@ -29,17 +29,16 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING
 from warnings import catch_warnings, simplefilter
 
 import numpy as np
-from joblib import Parallel, delayed
 from sklearn.exceptions import ConvergenceWarning
 from threadpoolctl import threadpool_limits
 
 from mlplan.core.baselines.budget import format_seconds, parse_budget
-from mlplan.core.baselines.execution import choose_backend, run_beside
-from mlplan.core.baselines.jobs import FinalOutcome, FoldOutcome, collect_rung, fit_job
+from mlplan.core.baselines.execution import JobData, choose_backend, run_beside, run_jobs
+from mlplan.core.baselines.jobs import FinalOutcome, FoldOutcome, collect_rung
 from mlplan.core.baselines.leakage import check_leakage
 from mlplan.core.baselines.pilots import apply_budget
 from mlplan.core.baselines.resolve import ResolvedRung, RungLike, check_unique, resolve_rungs
@@ -54,6 +53,9 @@ from mlplan.core.data.dataset import Dataset
 from mlplan.core.data.split import Split, cv_folds
 from mlplan.core.metrics import MetricPolicy
 from mlplan.records.ladder import BudgetDecision, LadderResult, SkippedRung
+
+if TYPE_CHECKING:
+    from mlplan.core.distributed import Cluster
 
 __all__ = ["FEW_FOLDS_ROWS", "TRAIN_SCORE_ROWS", "RungLike", "default_folds", "run_ladder"]
 
@@ -87,6 +89,7 @@ def run_ladder(
     leakage: bool = True,
     seed: int = 0,
     on_progress: Progress | None = None,
+    cluster: Cluster | None = None,
 ) -> LadderResult:
     """Cross-validate every rung on the training part and score it once on the test part.
 
@@ -121,6 +124,9 @@ def run_ladder(
         Seed of row sampling (row caps, budget samples).
     on_progress
         Called as ``on_progress(label, done, total)`` as work advances.
+    cluster
+        Run the fits on this Dask cluster (the data is sent to each worker once);
+        the results equal the local run's. Default: here, with joblib.
 
     Raises
     ------
@@ -191,7 +197,9 @@ def run_ladder(
             dataset,
             balanced,
             len(folds),
-            choose_backend(runnable, kinds, len(train_pos), n_jobs)[1],
+            cluster.n_workers
+            if cluster is not None
+            else choose_backend(runnable, kinds, len(train_pos), n_jobs)[1],
             seed,
             caps,
             cv_caps,
@@ -216,55 +224,34 @@ def run_ladder(
         for k, (fit, _) in enumerate(folds)
     ]
 
-    def arguments(rung: ResolvedRung, k: int) -> tuple[Any, ...]:
-        frame, rung_kinds = frames[rung.features]
-        mask = masks.get(rung.name)
-        if k >= 0:
-            fit_pos, val_pos = folds[k]
+    everything = np.arange(len(train_pos))
+    rows: dict[tuple[str, int], tuple[np.ndarray, ...]] = {}
+    for rung in runnable:
+        for k, (_, val_pos) in enumerate(folds):
             fit_pos = fit_rows[rung.name, k]
             scored = np.intersect1d(score_rows[k], fit_pos, assume_unique=True)
             if len(scored) < min(len(fit_pos), TRAIN_SCORE_ROWS) // 2:
                 scored = subsample(fit_pos, TRAIN_SCORE_ROWS, y_train, task, seed + 7 + k)
-            return (
-                rung,
-                k,
-                rung_kinds,
-                frame.iloc[train_pos[fit_pos]],
-                y_train[fit_pos],
-                frame.iloc[train_pos[val_pos]],
-                y_train[val_pos],
-                frame.iloc[train_pos[scored]],
-                y_train[scored],
-            )
-        chosen = np.flatnonzero(mask) if mask is not None else np.arange(len(train_pos))
-        return (
-            rung,
-            k,
-            rung_kinds,
-            frame.iloc[train_pos[chosen]],
-            y_train[chosen],
-            frame.iloc[test_pos],
-            None,
-            None,
-            None,
-        )
+            rows[rung.name, k] = (fit_pos, val_pos, scored)
+        mask = masks.get(rung.name)
+        rows[rung.name, -1] = (np.flatnonzero(mask) if mask is not None else everything,)
+    data = JobData(
+        frames=frames, train_pos=train_pos, test_pos=test_pos, y_train=y_train, rows=rows
+    )
 
     outputs: dict[tuple[str, int], FoldOutcome | FinalOutcome] = {}
     if jobs:
         backend, workers = choose_backend(runnable, kinds, len(train_pos), min(n_jobs, len(jobs)))
-        runner = Parallel(n_jobs=workers, backend=backend, return_as="generator_unordered")
-        calls = (
-            delayed(fit_job)(
-                *arguments(r, k), task=task, n_classes=n_classes, policy=policy, balanced=balanced
-            )
-            for r, k in jobs
-        )
+        options = {"task": task, "n_classes": n_classes, "policy": policy, "balanced": balanced}
         # Warning filters and BLAS limits are process-wide: one of each around all the
         # threads (and inside each job, for worker processes and for OpenMP, whose
         # limit is per thread) keeps ConvergenceWarning in and one thread per job.
         with catch_warnings(), threadpool_limits(1):
             simplefilter("ignore", ConvergenceWarning)
-            for done, (name, k, result) in enumerate(runner(calls), 1):
+            finished = run_jobs(
+                data, jobs, options, backend=backend, workers=workers, cluster=cluster
+            )
+            for done, (name, k, result) in enumerate(finished, 1):
                 outputs[name, k] = result
                 if on_progress is not None:
                     label = f"{name} fold {k + 1}/{len(folds)}" if k >= 0 else f"{name} final fit"

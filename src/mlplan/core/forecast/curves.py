@@ -4,21 +4,29 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
+import pandas as pd
 from joblib import Parallel, delayed
 from sklearn.model_selection import train_test_split
 from threadpoolctl import threadpool_limits
 
-from mlplan.core.baselines.jobs import predict
+from mlplan.core.baselines.jobs import predict_encoded
 from mlplan.core.baselines.rungs import build_estimator
+from mlplan.core.data.columns import ColumnKind
 from mlplan.core.data.dataset import Dataset
 from mlplan.core.data.split import Split, cv_folds
 from mlplan.core.metrics import MetricPolicy
 from mlplan.errors import DataError
 from mlplan.records.forecast import LearningCurve
+from mlplan.schema.plan import Task
 
-__all__ = ["LearningCurve", "geometric_sizes", "learning_curves"]
+if TYPE_CHECKING:
+    from mlplan.core.distributed import Cluster
+
+__all__ = ["CurveData", "LearningCurve", "curve_job", "geometric_sizes", "learning_curves"]
 
 MIN_SIZE = 50
 
@@ -51,12 +59,15 @@ def learning_curves(
     seed: int = 0,
     n_jobs: int = 2,
     on_progress: Callable[[str, int, int], None] | None = None,
+    cluster: Cluster | None = None,
 ) -> tuple[LearningCurve, ...]:
     """Measure a learning curve per rung by cross-validation inside the training part.
 
     For every fold, a stratified random subset of each size is drawn from the
     fold's fitting rows, the rung is fitted on it and scored on the fold's
     validation rows with the plan's metric. The test rows are never touched.
+    With ``cluster``, the fits run on its Dask workers, the training part sent
+    to each worker once; the curves equal the local ones.
     """
     train_pos, _ = split.positions(dataset)
     X = dataset.frame.iloc[train_pos]
@@ -74,21 +85,24 @@ def learning_curves(
         if n <= len(fit)
     ]
 
-    def job(rung: str, n: int, k: int) -> tuple[str, int, float, float]:
-        fit_pos, val_pos = folds[k]
-        subset = _subset(fit_pos, y, n, dataset.task, seed + k)
-        with threadpool_limits(1):
-            model = build_estimator(rung, dataset.task, kinds, balanced=balanced)
-            start = time.perf_counter()
-            model.fit(X.iloc[subset], y[subset])
-            seconds = time.perf_counter() - start
-            preds = predict(model, X.iloc[val_pos], dataset)
-        result = policy.evaluate(y[val_pos], y_pred=preds.pred, y_score=preds.score, n_resamples=0)
-        return rung, n, np.nan if result.value is None else float(result.value), seconds
-
+    data = CurveData(
+        X=X,
+        y=y,
+        folds=folds,
+        kinds=kinds,
+        task=dataset.task,
+        n_classes=len(dataset.classes),
+        policy=policy,
+        balanced=balanced,
+        seed=seed,
+    )
     found: dict[str, list[tuple[int, float, float]]] = {rung: [] for rung in rungs}
-    runner = Parallel(n_jobs=n_jobs, return_as="generator_unordered")
-    for done, (rung, n, score, seconds) in enumerate(runner(delayed(job)(*j) for j in jobs), 1):
+    if cluster is not None:
+        results = cluster.run(curve_job, jobs, shared=cluster.share(data))
+    else:
+        runner = Parallel(n_jobs=n_jobs, return_as="generator_unordered")
+        results = runner(delayed(curve_job)(data, *j) for j in jobs)
+    for done, (rung, n, score, seconds) in enumerate(results, 1):
         found[rung].append((n, score, seconds))
         if on_progress is not None:
             on_progress(f"{rung} n={n}", done, len(jobs))
@@ -105,6 +119,36 @@ def learning_curves(
             )
         )
     return tuple(curves)
+
+
+@dataclass(frozen=True)
+class CurveData:
+    """What every learning-curve fit reads (sent to a cluster's workers once)."""
+
+    X: pd.DataFrame
+    y: np.ndarray
+    folds: list[tuple[np.ndarray, np.ndarray]]
+    kinds: dict[str, ColumnKind]
+    task: Task
+    n_classes: int
+    policy: MetricPolicy
+    balanced: bool
+    seed: int
+
+
+def curve_job(data: CurveData, rung: str, n: int, k: int) -> tuple[str, int, float, float]:
+    """Fit ``rung`` on ``n`` rows of fold ``k``'s fitting part; its validation score and fit time."""
+    fit_pos, val_pos = data.folds[k]
+    subset = _subset(fit_pos, data.y, n, data.task, data.seed + k)
+    with threadpool_limits(1):
+        model = build_estimator(rung, data.task, data.kinds, balanced=data.balanced)
+        start = time.perf_counter()
+        model.fit(data.X.iloc[subset], data.y[subset])
+        seconds = time.perf_counter() - start
+        preds = predict_encoded(model, data.X.iloc[val_pos], data.task, data.n_classes)
+    y_val = data.y[val_pos]
+    result = data.policy.evaluate(y_val, y_pred=preds.pred, y_score=preds.score, n_resamples=0)
+    return rung, n, np.nan if result.value is None else float(result.value), seconds
 
 
 def _subset(fit_pos: np.ndarray, y: np.ndarray, n: int, task: str, seed: int) -> np.ndarray:

@@ -13,11 +13,11 @@ from collections.abc import Sequence
 from typing import Any
 
 from mlplan.core.metrics import MetricPolicy, paired_table
-from mlplan.core.metrics.definitions import metric_info
+from mlplan.core.metrics.definitions import THRESHOLD_FREE, metric_info
 from mlplan.records.paired import PairedModel, PairedResult
 from mlplan.schema.plan import GateSection
 
-__all__ = ["POLICY_KEY", "gate_direction", "gate_metric_name", "gate_table"]
+__all__ = ["POLICY_KEY", "gate_direction", "gate_metric_name", "gate_table", "model_at"]
 
 POLICY_KEY = "metric"
 
@@ -44,6 +44,21 @@ def gate_direction(key: str, policy: MetricPolicy) -> bool:
     if key == POLICY_KEY:
         return policy.higher_is_better
     return metric_info(key, policy.task).higher_is_better
+
+
+def model_at(
+    name: str,
+    labels: Any,
+    score: Any,
+    costs: Any,
+    keys: Sequence[str],
+    policy: MetricPolicy,
+) -> PairedModel:
+    """What the paired table sees of a contender: labels at its point, scores if a key reads them."""
+    names = [gate_metric_name(k, policy) for k in keys]
+    reads = set(policy.names) if None in names else set()
+    needs_scores = bool((reads | set(names)) & THRESHOLD_FREE)
+    return PairedModel(name=name, pred=labels, score=score if needs_scores else None, costs=costs)
 
 
 def gate_table(

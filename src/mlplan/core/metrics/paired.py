@@ -202,7 +202,7 @@ def _truth(y_true: Any, task: str, k: int) -> NDArray[Any]:
 # ------------------------------------------------------------ one opponent
 @dataclass
 class _Draws:
-    """What one opponent's comparisons share: joint cells, their draws, row weights."""
+    """What one opponent's comparisons share: joint cells and their draws, row resamples."""
 
     y: NDArray[Any]
     k: int
@@ -210,9 +210,10 @@ class _Draws:
     b: _Side
     n_resamples: int
     seed: int
+    row_specs: Sequence[_Spec] = ()
     cells: NDArray[np.int64] | None = None
     draws: NDArray[np.int64] | None = None
-    chunks: list[F64] | None = None
+    rows: dict[int, tuple[F64, F64] | MetricError] | None = None
 
     def joint(self) -> tuple[NDArray[np.int64], NDArray[np.int64] | None]:
         if self.cells is None:
@@ -227,16 +228,57 @@ class _Draws:
                 self.draws = multinomial_replicates(self.cells, self.n_resamples, rng)
         return self.cells, self.draws
 
-    def weights(self) -> list[F64]:
-        if self.chunks is None:
-            n, left = int(self.y.size), self.n_resamples
-            size = max(1, ROW_CHUNK_CELLS // max(n, 1))
-            rng = np.random.default_rng(self.seed)
-            self.chunks = []
-            while left > 0:
-                self.chunks.append(resample_weights(n, min(size, left), rng))
-                left -= size
-        return self.chunks
+    def replicates(self, spec: _Spec) -> tuple[F64, F64]:
+        """Both models' values of ``spec`` on every row resample.
+
+        The first call streams the resamples once, chunk by chunk, for every
+        row-route metric of this opponent (:attr:`row_specs`), so memory stays at
+        one chunk of weights whatever the number of resamples.
+        """
+        if self.rows is None:
+            self.rows = self._stream(self.row_specs)
+        found = self.rows.get(id(spec))
+        if found is None:
+            self.rows.update(self._stream([spec]))
+            found = self.rows[id(spec)]
+        if isinstance(found, MetricError):
+            raise found
+        return found
+
+    def _stream(self, specs: Sequence[_Spec]) -> dict[int, tuple[F64, F64] | MetricError]:
+        n, left = int(self.y.size), self.n_resamples
+        size = max(1, ROW_CHUNK_CELLS // max(n, 1))
+        rng = np.random.default_rng(self.seed)
+        parts: dict[int, list[tuple[F64, F64]]] = {id(s): [] for s in specs}
+        failed: dict[int, MetricError] = {}
+        while left > 0:
+            w = resample_weights(n, min(size, left), rng)
+            left -= size
+            for spec in specs:
+                if id(spec) in failed:
+                    continue
+                try:
+                    parts[id(spec)].append(_row_values(spec, self, w))
+                except MetricError as exc:
+                    failed[id(spec)] = exc
+        out: dict[int, tuple[F64, F64] | MetricError] = dict(failed)
+        for spec in specs:
+            if id(spec) not in failed:
+                got = parts[id(spec)]
+                out[id(spec)] = (
+                    np.concatenate([g[0] for g in got]),
+                    np.concatenate([g[1] for g in got]),
+                )
+        return out
+
+
+def _row_values(spec: _Spec, pair: _Draws, w: F64) -> tuple[F64, F64]:
+    """Both models' values of ``spec`` under row weights ``w`` (shape ``(c, n)``)."""
+    out = []
+    for side in (pair.a, pair.b):
+        env = side.rows.metrics(spec.names, w, averaging=spec.averaging, beta=spec.beta)
+        out.append(np.asarray(spec.combine(env), dtype=np.float64))
+    return out[0], out[1]
 
 
 def _marginals(d: NDArray[np.integer], k: int) -> tuple[F64, F64]:
@@ -282,19 +324,10 @@ def _by_counts(
 
 
 def _by_rows(spec: _Spec, pair: _Draws) -> tuple[float, float, F64 | None, F64 | None]:
-    def values(w: F64) -> tuple[F64, F64]:
-        out = []
-        for side in (pair.a, pair.b):
-            env = side.rows.metrics(spec.names, w, averaging=spec.averaging, beta=spec.beta)
-            out.append(np.asarray(spec.combine(env), dtype=np.float64))
-        return out[0], out[1]
-
-    va, vb = values(np.ones((1, pair.y.size)))
+    va, vb = _row_values(spec, pair, np.ones((1, pair.y.size)))
     ra = rb = None
     if pair.n_resamples > 0:
-        reps = [values(w) for w in pair.weights()]
-        ra = np.concatenate([r[0] for r in reps])
-        rb = np.concatenate([r[1] for r in reps])
+        ra, rb = pair.replicates(spec)
     return float(va[0]), float(vb[0]), ra, rb
 
 
@@ -306,6 +339,7 @@ def _one(spec: _Spec, pair: _Draws, confidence: float, method: Method) -> Paired
     hi: float | None
     own_lo: float | None
     own_hi: float | None
+    draws: F64 | None = None
     if spec.route == "delong":
         if pair.a.score is None or pair.b.score is None:
             raise MetricError("roc_auc needs scores from both models")
@@ -332,6 +366,8 @@ def _one(spec: _Spec, pair: _Draws, confidence: float, method: Method) -> Paired
         raw = vb - va
         lo = hi = own_lo = own_hi = None
         if ra is not None and rb is not None:
+            diff = rb - ra
+            draws = diff[np.isfinite(diff)]
             use: Method = method if jack is not None else "percentile"
             lo, hi = interval(rb - ra, raw, confidence, use, jack)
             own_lo, own_hi = interval(rb, vb, confidence, "percentile")
@@ -341,6 +377,7 @@ def _one(spec: _Spec, pair: _Draws, confidence: float, method: Method) -> Paired
     if not spec.higher_is_better:
         raw = -raw
         lo, hi = (None if hi is None else -hi), (None if lo is None else -lo)
+        draws = None if draws is None else -draws
     return PairedResult(
         metric=spec.label,
         candidate=pair.b.name,
@@ -357,6 +394,7 @@ def _one(spec: _Spec, pair: _Draws, confidence: float, method: Method) -> Paired
         candidate_lo=own_lo,
         candidate_hi=own_hi,
         note=note,
+        draws=draws,
     )
 
 
@@ -453,7 +491,8 @@ def paired_table(
             specs.append(str(exc))
     out: list[PairedResult] = []
     for a in sides:
-        pair = _Draws(y, k, a, b, int(n_resamples), seed)
+        rows = [s for s in specs if not isinstance(s, str) and s.route == "rows"]
+        pair = _Draws(y, k, a, b, int(n_resamples), seed, row_specs=rows)
         for target, spec in zip(metrics, specs, strict=True):
             if isinstance(spec, str):
                 label = target if isinstance(target, str) else target.name
