@@ -16,6 +16,20 @@ def test_noise_scores_are_worse_than_the_linear_baseline(advice_project):
     assert finding.numbers["baseline"] == "linear"
     assert finding.numbers["hi"] < 0
     assert "noise is worse than the linear baseline" in finding.message
+    assert "not worth pursuing" in finding.message and finding.numbers["check_threshold"] is False
+
+
+def test_same_ranking_worse_threshold_says_check_the_threshold(advice_project):
+    """Linear's scores cubed rank the flights exactly as linear does (same ROC AUC and
+    average precision) but at the default threshold of 0.5 flag far fewer late flights:
+    worse balanced accuracy. That is a threshold to fix, not a model family to drop."""
+    evidence = keep(advice_project.evidence, "linear-cubed", "dummy", "linear")
+    finding = check("ADV001", evidence)
+    assert finding.outcome == "issue"
+    assert finding.numbers["candidate"] == "linear-cubed"
+    assert finding.numbers["check_threshold"] is True
+    assert "check the operating threshold of linear-cubed" in finding.message
+    assert "roc_auc +0.000" in finding.message and "not worth pursuing" not in finding.message
 
 
 def test_a_copy_of_the_best_rung_is_not_worse(advice_project):

@@ -2,24 +2,14 @@
 
 from __future__ import annotations
 
-import shutil
 from dataclasses import replace
 
 from _advice_helpers import check
 
-from mlplan.app.context import Context
-from mlplan.app.evidence import stored_evidence
-from mlplan.app.forecast import forecast
 
-
-def test_requirement_beyond_the_forecast_ceiling_fires(advice_project, tmp_path):
+def test_requirement_beyond_the_forecast_ceiling_fires(forecast_evidence):
     """Balanced accuracy 0.9 on flight delays is out of reach of the linear rung at any size."""
-    folder = tmp_path / "project"
-    shutil.copytree(advice_project.folder, folder)
-    forecast(folder, rungs=["linear"], n_sizes=5, n_jobs=1)
-    with Context(folder) as project:
-        evidence = stored_evidence(project)
-    finding = check("ADV014", evidence)
+    finding = check("ADV014", forecast_evidence)
     assert finding.outcome == "issue"
     assert finding.stage == "training"
     assert finding.numbers["rung"] == "linear"

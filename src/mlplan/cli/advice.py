@@ -54,10 +54,12 @@ def advice_rich(advice: Advice) -> Any:
                 lines.append(f"\n  {f.code} {f.title}: ", style=_STYLES[outcome])
                 lines.append(f.message, style="dim")
             parts.append(lines)
-    if advice.open:
+    # propose a finding that decides its own stage, not one on hold for another
+    deciding = [f for f in advice.open if not f.numbers.get("deferred_to")] or list(advice.open)
+    if deciding:
         parts.append(
             Text(
-                "accept a proposal with: mlplan advise --accept " + advice.open[0].code,
+                "accept a proposal with: mlplan advise --accept " + deciding[0].code,
                 style="dim",
             )
         )

@@ -32,6 +32,10 @@ class Finding:
         The evidence that would close this finding.
     numbers
         The evidence numbers behind the message, for JSON consumers.
+    subject
+        The model or rung whose next stage the finding decides; None when it
+        concerns the whole run (leakage, the metric, the requirement). The engine
+        sends no subject to two stages (:func:`mlplan.core.advise.engine.judge`).
     """
 
     code: str
@@ -42,6 +46,7 @@ class Finding:
     message: str
     close_when: str = ""
     numbers: dict[str, Any] = field(default_factory=dict)
+    subject: str | None = None
 
     @property
     def fired(self) -> bool:
@@ -59,6 +64,7 @@ class Finding:
             "message": self.message,
             "close_when": self.close_when,
             "numbers": json_ready(self.numbers),
+            "subject": self.subject,
         }
 
     @classmethod

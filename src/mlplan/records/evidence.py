@@ -60,8 +60,15 @@ class Evidence:
         Declared rungs from the plan.
     leakage
         Leakage warnings recorded with the run.
+    ranking
+        Paired differences of threshold-free ranking metrics (ROC AUC, average
+        precision) for the same pairs as ``comparisons``, when the task is binary,
+        both models have scores and the plan's metric needs a threshold.
     slices
-        The best candidate's slices of the test rows, weakest first.
+        The best candidate's slices of the test rows (input columns only), weakest
+        first.
+    slice_note
+        Which metric the slices are scored in, and why when it is not the plan's.
     class_shares
         Share of each class among the test rows (classification).
     n_test
@@ -88,7 +95,9 @@ class Evidence:
     human: tuple[DeclaredRung, ...] = ()
     published: tuple[DeclaredRung, ...] = ()
     leakage: tuple[LeakageNote, ...] = ()
+    ranking: tuple[PairedDifference, ...] = ()
     slices: tuple[Slice, ...] = ()
+    slice_note: str = ""
     slice_model: str | None = None
     slice_baseline: str | None = None
     class_shares: dict[str, float] = field(default_factory=dict)
@@ -135,6 +144,17 @@ class Evidence:
         best = self.best(e for e in self.rungs if e.name != "dummy")
         return (best,) if best is not None else ()
 
+    @property
+    def ranked(self) -> tuple[Evaluation, ...]:
+        """Measured evaluations, best test value first: the results table's ranking.
+
+        The same order as :attr:`mlplan.records.run.RunResult.best` (declared rungs
+        are reference points, never ranked).
+        """
+        sign = 1.0 if self.higher_is_better else -1.0
+        scored = [e for e in self.evaluations if e.value is not None and e.source != "declared"]
+        return tuple(sorted(scored, key=lambda e: -sign * float(e.value)))  # type: ignore[arg-type]
+
     def best(self, evaluations: Any = None) -> Evaluation | None:
         """The evaluation with the best value among ``evaluations`` (default: all)."""
         pool = [
@@ -153,6 +173,10 @@ class Evidence:
             (c for c in self.comparisons if c.candidate == candidate and c.baseline == baseline),
             None,
         )
+
+    def ranking_comparisons(self, candidate: str, baseline: str) -> tuple[PairedDifference, ...]:
+        """Paired ROC AUC / average precision differences ``candidate - baseline``."""
+        return tuple(c for c in self.ranking if c.candidate == candidate and c.baseline == baseline)
 
     def requirement_target(self) -> tuple[str, float] | None:
         """The requirement on the plan's metric: ``(name, value)``, if the plan states one."""

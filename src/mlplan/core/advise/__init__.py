@@ -4,7 +4,11 @@ Each rule (:class:`Rule`) has a stable code (``ADV001``...), a title, a severity
 (``issue`` or ``tip``), the lifecycle stage it sends the project to, and one
 ``check(evidence)`` returning a :class:`~mlplan.records.advice.Finding` with the
 numbers, or raising :class:`NotApplicable`. :func:`judge` runs them all on the
-:class:`~mlplan.records.evidence.Evidence` that :func:`assemble_evidence` gathers.
+:class:`~mlplan.records.evidence.Evidence` that :func:`assemble_evidence` gathers,
+then settles them into one diagnosis (:mod:`~mlplan.core.advise.consistency`: no
+model sent to two stages). Rules that talk about fit share one diagnosis per rung
+(:mod:`~mlplan.core.advise.diagnosis`), and data advice defers to the stored
+learning curve (:mod:`~mlplan.core.advise.outlook`).
 """
 
 from __future__ import annotations

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
+from mlplan.core.advise.consistency import resolve
 from mlplan.core.advise.rule import NotApplicable, Rule
 from mlplan.core.advise.rules import RULES
 from mlplan.errors import PlanError, closest
@@ -38,6 +40,10 @@ def judge(evidence: Evidence, *, mute: Sequence[str] = (), rules: Sequence[Rule]
         Rule codes whose firing is shown as ``muted`` instead of issue/tip.
     rules
         The rules to run (default: all of :data:`mlplan.core.advise.rules.RULES`).
+
+    Muted findings are set aside first; the open ones are then made consistent
+    (:func:`~mlplan.core.advise.consistency.resolve`): no model is sent to two
+    stages, and a finding about the whole run (leakage, the metric) decides first.
     """
     findings = []
     for rule in rules:
@@ -52,5 +58,5 @@ def judge(evidence: Evidence, *, mute: Sequence[str] = (), rules: Sequence[Rule]
         stage=evidence.stage,
         metric=evidence.metric,
         findings=tuple(findings),
-    )
-    return advice.muted(check_mute(mute, rules))
+    ).muted(check_mute(mute, rules))
+    return replace(advice, findings=resolve(advice.findings))

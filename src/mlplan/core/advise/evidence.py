@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from mlplan.core.advise.paired import paired_difference
+from mlplan.core.advise.paired import paired_difference, ranking_differences
 from mlplan.core.advise.slices import weak_slices
 from mlplan.core.data.dataset import Dataset
 from mlplan.core.data.split import Split
@@ -108,15 +108,19 @@ def assemble_evidence(
         class_shares=_shares(dataset, y_test),
         forecast=forecast,
     )
-    comparisons = _comparisons(base, policy, y_test, predictions, plan.metric.resamples)
+    comparisons, ranking = _comparisons(base, policy, y_test, predictions, plan.metric.resamples)
     frame = dataset.frame.iloc[test_pos]
-    slices, slice_model, slice_baseline = _slices(base, dataset, frame, y_test, predictions)
+    slices, slice_model, slice_baseline, note = _slices(
+        base, dataset, policy, frame, y_test, predictions
+    )
     return replace(
         base,
         comparisons=comparisons,
+        ranking=ranking,
         slices=slices,
         slice_model=slice_model,
         slice_baseline=slice_baseline,
+        slice_note=note,
     )
 
 
@@ -198,7 +202,8 @@ def _comparisons(
     y: np.ndarray,
     predictions: Mapping[str, Mapping[str, np.ndarray]],
     n_resamples: int,
-) -> tuple[PairedDifference, ...]:
+) -> tuple[tuple[PairedDifference, ...], tuple[PairedDifference, ...]]:
+    """Paired differences on the plan's metric, and on the ranking metrics (binary scores)."""
     pairs: list[tuple[Evaluation, Evaluation]] = []
     for candidate in evidence.candidates:
         pairs += [(candidate, b) for b in evidence.baselines if b.name != candidate.name]
@@ -207,7 +212,9 @@ def _comparisons(
             scripted = evidence.evaluation(name)
             if scripted is not None and (learned, scripted) not in pairs:
                 pairs.append((learned, scripted))
-    out = []
+    out: list[PairedDifference] = []
+    ranking: list[PairedDifference] = []
+    resamples, confidence = max(n_resamples, 200), evidence.confidence
     for candidate, baseline in pairs:
         found = paired_difference(
             policy,
@@ -216,24 +223,36 @@ def _comparisons(
             predictions[candidate.name],
             baseline,
             predictions[baseline.name],
-            n_resamples=max(n_resamples, 200),
-            confidence=evidence.confidence,
+            n_resamples=resamples,
+            confidence=confidence,
         )
         if found is not None:
             out.append(found)
-    return tuple(out)
+            if found.worse:  # does the ranking differ too, or only the threshold?
+                ranking += ranking_differences(
+                    policy,
+                    y,
+                    candidate,
+                    predictions[candidate.name],
+                    baseline,
+                    predictions[baseline.name],
+                    n_resamples=resamples,
+                    confidence=confidence,
+                )
+    return tuple(out), tuple(ranking)
 
 
 def _slices(
     evidence: Evidence,
     dataset: Dataset,
+    policy: MetricPolicy,
     frame: Any,
     y: np.ndarray,
     predictions: Mapping[str, Mapping[str, np.ndarray]],
-) -> tuple[tuple[Slice, ...], str | None, str | None]:
+) -> tuple[tuple[Slice, ...], str | None, str | None, str]:
     model = evidence.best(evidence.ml)
     if model is None:
-        return (), None, None
+        return (), None, None, ""
     others = [b for b in evidence.baselines if b.name != model.name and b.value is not None]
     baseline = evidence.best(others)
 
@@ -242,13 +261,12 @@ def _slices(
         threshold = e.threshold if e.threshold is not None else 0.5
         return p["pred"], p.get("score"), threshold
 
-    slices = weak_slices(
+    slices, note = weak_slices(
         dataset,
         frame,
         y,
-        task=dataset.task,
-        optimise=evidence.optimise,
+        policy=policy,
         model=side(model),
         baseline=side(baseline) if baseline is not None else None,
     )
-    return slices, model.name, baseline.name if baseline is not None else None
+    return slices, model.name, baseline.name if baseline is not None else None, note

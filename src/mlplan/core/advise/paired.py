@@ -20,7 +20,10 @@ from mlplan.records.evaluation import Evaluation
 from mlplan.records.evidence import PairedDifference
 from mlplan.records.paired import PairedModel
 
-__all__ = ["PairedDifference", "paired_difference"]
+__all__ = ["RANKING_METRICS", "PairedDifference", "paired_difference", "ranking_differences"]
+
+#: Threshold-free metrics that say whether two models rank the rows alike.
+RANKING_METRICS = ("roc_auc", "average_precision")
 
 _METHODS = {
     "mcnemar": "paired bootstrap of the joint cells",
@@ -89,6 +92,65 @@ def paired_difference(
         method=how,
         p_value=found.p_value,
     )
+
+
+def ranking_differences(
+    policy: MetricPolicy,
+    y_test: np.ndarray,
+    candidate: Evaluation,
+    candidate_preds: Mapping[str, np.ndarray],
+    baseline: Evaluation,
+    baseline_preds: Mapping[str, np.ndarray],
+    *,
+    n_resamples: int = 200,
+    confidence: float = 0.95,
+    seed: int = 0,
+) -> tuple[PairedDifference, ...]:
+    """Paired ROC AUC and average precision differences of two binary scorers.
+
+    Empty unless the task is binary, the plan's metric needs a threshold and both
+    models have one score per row: then these say whether a gap in the plan's
+    metric comes from the ranking or from the threshold.
+    """
+    scores = candidate_preds.get("score"), baseline_preds.get("score")
+    if (
+        policy.task != "binary"
+        or not (policy.names - THRESHOLD_FREE)
+        or any(s is None or np.ndim(s) != 1 for s in scores)
+    ):
+        return ()
+    try:
+        found = paired_table(
+            y_test,
+            PairedModel(name=candidate.name, score=scores[0]),
+            [PairedModel(name=baseline.name, score=scores[1])],
+            metrics=list(RANKING_METRICS),
+            task="binary",
+            n_resamples=n_resamples,
+            confidence=confidence,
+            seed=seed,
+        )
+    except MetricError:
+        return ()
+    out = []
+    for metric, result in zip(RANKING_METRICS, found, strict=True):
+        difference, lo, hi = result.unoriented()
+        out.append(
+            PairedDifference(
+                candidate=candidate.name,
+                baseline=baseline.name,
+                metric=metric,
+                value_candidate=result.value_b,
+                value_baseline=result.value_a,
+                difference=difference,
+                lo=lo,
+                hi=hi,
+                higher_is_better=True,
+                method=_METHODS[result.test],
+                p_value=result.p_value,
+            )
+        )
+    return tuple(out)
 
 
 def _model(

@@ -63,8 +63,19 @@ class Rule:
         """Judge the evidence; raise :class:`NotApplicable` when the rule cannot."""
         raise NotImplementedError
 
-    def fire(self, message: str, *, stage: Stage | None = None, **numbers: Any) -> Finding:
-        """The finding when the rule's situation is present."""
+    def fire(
+        self,
+        message: str,
+        *,
+        stage: Stage | None = None,
+        subject: str | None = None,
+        **numbers: Any,
+    ) -> Finding:
+        """The finding when the rule's situation is present.
+
+        ``subject`` names the model or rung whose next stage it decides (None: the
+        whole run).
+        """
         return Finding(
             code=self.code,
             title=self.title,
@@ -74,6 +85,7 @@ class Rule:
             message=message,
             close_when=self.close_when,
             numbers=numbers,
+            subject=subject,
         )
 
     def passed(self, message: str, **numbers: Any) -> Finding:

@@ -1,12 +1,14 @@
-"""Slices of the test rows where a model does worst: column values and score ranges.
+"""Slices of the test rows where a model does worst, over the plan's input columns only.
 
-Each slice is scored with one *proportion* metric so its interval is exact and
-cheap (Wilson): the plan's metric when it is a proportion (recall, precision,
-accuracy, specificity, npv), else accuracy; regression slices use the mean
-absolute error with a t-interval. Because many slices are tested, intervals
-use a Bonferroni-corrected level, so a flagged slice is unlikely to be chance.
-Against the baseline, each slice gets the paired difference from
-:func:`mlplan.core.metrics.compare` (regression: a paired t-interval).
+A slice is one value of a categorical feature, or one of :data:`N_BINS` quantile
+bins of a numeric feature. Ids, free text and the model's own outputs are never
+sliced: a slice must be something the team can collect more rows of. Each slice
+is scored in the plan's metric when a slice can carry it, otherwise in the
+metric :func:`~mlplan.core.advise.slice_metrics.choose_metric` picks and says
+why. Because many slices are tested, every interval uses a Bonferroni-corrected
+level (family error :data:`FAMILY_ALPHA`), so a flagged slice is unlikely to be
+chance. Against the best baseline, each slice gets the paired difference on the
+same rows (joint bootstrap of the confusion cells, or a paired t of row losses).
 """
 
 from __future__ import annotations
@@ -18,33 +20,40 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from mlplan.core.advise.slice_metrics import (
+    SliceMetric,
+    choose_metric,
+    clip,
+    confusion_draws,
+    losses,
+    proportion,
+)
 from mlplan.core.data.columns import ColumnKind
 from mlplan.core.data.dataset import Dataset
-from mlplan.core.metrics import compare
-from mlplan.errors import MetricError
+from mlplan.core.metrics import MetricPolicy
 from mlplan.records.evidence import Slice
 
 __all__ = [
+    "FAMILY_ALPHA",
     "MIN_SLICE_DENOMINATOR",
     "MIN_SLICE_ROWS",
     "Slice",
-    "slice_metric",
     "weak_slices",
     "wilson",
 ]
 
 #: A slice needs this many test rows to be judged.
 MIN_SLICE_ROWS = 50
-#: ... and this many rows in the metric's denominator (positives for recall).
+#: ... and this many rows in the metric's denominator (positives for recall, F1, ...).
 MIN_SLICE_DENOMINATOR = 20
 #: Most frequent values of a categorical column that are sliced.
 MAX_VALUES_PER_COLUMN = 12
-#: Quantile bins of numeric columns and scores.
+#: Quantile bins of numeric columns.
 N_BINS = 5
 #: Family-wise error rate spread over all slices (Bonferroni).
 FAMILY_ALPHA = 0.05
 
-_PROPORTIONS = ("recall", "precision", "accuracy", "specificity", "npv")
+Side = tuple[np.ndarray, np.ndarray | None, float | None]
 
 
 def wilson(k: int, n: int, z: float) -> tuple[float, float]:
@@ -65,48 +74,18 @@ def wilson(k: int, n: int, z: float) -> tuple[float, float]:
     return float(max(0.0, centre - half)), float(min(1.0, centre + half))
 
 
-def slice_metric(task: str, optimise: str | None) -> str:
-    """The metric slices are scored with for this task and plan metric."""
-    if task == "regression":
-        return "mae"
-    if task == "binary" and optimise in _PROPORTIONS:
-        return optimise
-    return "accuracy"
-
-
-def _proportion(metric: str, y: np.ndarray, labels: np.ndarray) -> tuple[int, int]:
-    """``(numerator, denominator)`` of a proportion metric."""
-    if metric == "recall":
-        mask = y == 1
-    elif metric == "precision":
-        mask = labels == 1
-    elif metric == "specificity":
-        mask = y == 0
-    elif metric == "npv":
-        mask = labels == 0
-    else:
-        mask = np.ones(len(y), dtype=bool)
-    return int(np.count_nonzero(labels[mask] == y[mask])), int(np.count_nonzero(mask))
-
-
-def _groups(
-    frame: pd.DataFrame, dataset: Dataset, score: np.ndarray | None
-) -> list[tuple[str, str, np.ndarray]]:
-    """``(column, label, mask)`` for every candidate slice."""
+def _groups(frame: pd.DataFrame, dataset: Dataset) -> list[tuple[str, str, np.ndarray]]:
+    """``(column, label, mask)`` for every candidate slice of the input columns."""
     out: list[tuple[str, str, np.ndarray]] = []
-    kinds = {c.name: c.kind for c in dataset.columns}
-    for name in frame.columns:
-        kind = kinds.get(name)
-        column = frame[name]
+    kinds = dataset.kinds()
+    for name in dataset.features:
+        kind, column = kinds.get(name), frame[name]
         if kind == ColumnKind.CATEGORICAL or column.dtype == bool:
-            counts = column.astype("string").fillna("(missing)").value_counts()
-            text = column.astype("string").fillna("(missing)").to_numpy()
-            for value in counts.index[:MAX_VALUES_PER_COLUMN]:
-                out.append((str(name), str(value), text == value))
+            text = column.astype("string").fillna("(missing)")
+            for value in text.value_counts().index[:MAX_VALUES_PER_COLUMN]:
+                out.append((str(name), str(value), text.to_numpy() == value))
         elif kind == ColumnKind.NUMERIC:
             out.extend(_bins(str(name), pd.to_numeric(column, errors="coerce").to_numpy(float)))
-    if score is not None:
-        out.extend(_bins("score", score))
     return out
 
 
@@ -130,52 +109,52 @@ def weak_slices(
     frame: pd.DataFrame,
     y: np.ndarray,
     *,
-    task: str,
-    optimise: str | None,
-    model: tuple[np.ndarray, np.ndarray | None, float | None],
-    baseline: tuple[np.ndarray, np.ndarray | None, float | None] | None = None,
+    policy: MetricPolicy,
+    model: Side,
+    baseline: Side | None = None,
     seed: int = 0,
-) -> tuple[Slice, ...]:
-    """Score the model on every slice of the test rows; flag the weak ones.
+) -> tuple[tuple[Slice, ...], str]:
+    """Score the model on every slice of the test rows' input columns; flag the weak ones.
 
     Parameters
     ----------
     dataset
-        The typed dataset (for column kinds).
+        The typed dataset (feature names and kinds).
     frame, y
-        The test rows' features and truth, in the order of the predictions.
-    task, optimise
-        The task and the plan's optimised metric (chooses the slice metric).
+        The test rows and their truth, in the order of the predictions.
+    policy
+        The plan's metric policy (chooses the slice metric).
     model, baseline
         ``(pred, score, threshold)`` of the model and of the best baseline.
 
     Returns
     -------
-    tuple of Slice
+    slices : tuple of Slice
         Every judged slice, weakest first.
+    note : str
+        The slice metric, and why when it is not the plan's.
     """
-    metric = slice_metric(task, optimise)
-    labels = _labels(task, *model)
-    base_labels = _labels(task, *baseline) if baseline is not None else None
-    score = model[1] if task == "binary" and model[1] is not None and model[1].ndim == 1 else None
-    groups = [
-        g for g in _groups(frame, dataset, score) if int(np.count_nonzero(g[2])) >= MIN_SLICE_ROWS
-    ]
+    labels = _labels(policy.task, *model)
+    base = _labels(policy.task, *baseline) if baseline is not None else None
+    score = model[1]
+    metric = choose_metric(policy, y, labels, score)
+    note = f"slices scored in {metric.name}: {metric.note}"
+    groups = [g for g in _groups(frame, dataset) if int(np.count_nonzero(g[2])) >= MIN_SLICE_ROWS]
     if not groups:
-        return ()
+        return (), note
     alpha = FAMILY_ALPHA / len(groups)
     z = float(stats.norm.ppf(1 - alpha / 2))
+    k = max(2, len(dataset.classes)) if policy.task != "regression" else 0
+    rng = np.random.default_rng(seed)
+    overall = _overall(metric, y, labels, score, k, rng)
     results = []
-    if metric == "mae":
-        overall = float(np.mean(np.abs(labels - y)))
-    else:
-        k, n = _proportion(metric, y, labels)
-        overall = k / n if n else float("nan")
     for column, label, mask in groups:
-        found = _judge(metric, y, labels, base_labels, mask, overall, z, 1 - alpha, seed)
+        part = (y[mask], labels[mask], None if base is None else base[mask])
+        found = _judge(metric, *part, score[mask] if score is not None else None, k, z, rng)
         if found is not None:
+            found.update(overall=overall, weak=_worse(metric, found["hi"], found["lo"], overall))
             results.append(Slice(column=column, label=label, **found))
-    return tuple(sorted(results, key=lambda s: -s.shortfall))
+    return tuple(sorted(results, key=lambda s: -s.shortfall)), note
 
 
 def _labels(
@@ -186,80 +165,111 @@ def _labels(
     return np.asarray(pred, dtype=float if task == "regression" else np.int64)
 
 
+def _worse(metric: SliceMetric, hi: float, lo: float, overall: float) -> bool:
+    """The slice's whole interval lies on the bad side of the overall value."""
+    return hi < overall if metric.higher_is_better else lo > overall
+
+
+def _overall(
+    metric: SliceMetric,
+    y: np.ndarray,
+    labels: np.ndarray,
+    score: np.ndarray | None,
+    k: int,
+    rng: np.random.Generator,
+) -> float:
+    if metric.kind == "rowwise":
+        value = float(np.mean(losses(metric, y, labels, score)))
+        return float(np.sqrt(value)) if metric.name == "rmse" else value
+    if metric.kind == "proportion":
+        hits, n = proportion(metric, y, labels)
+        return hits / n if n else float("nan")
+    values, _ = confusion_draws(metric, y, [labels], k, rng)
+    return float(values[0])
+
+
 def _judge(
-    metric: str,
+    metric: SliceMetric,
     y: np.ndarray,
     labels: np.ndarray,
     base: np.ndarray | None,
-    mask: np.ndarray,
-    overall: float,
+    score: np.ndarray | None,
+    k: int,
     z: float,
-    confidence: float,
-    seed: int,
+    rng: np.random.Generator,
 ) -> dict[str, Any] | None:
-    ys, ls = y[mask], labels[mask]
-    n = int(mask.sum())
-    if metric == "mae":
-        errors = np.abs(ls - ys)
-        value = float(errors.mean())
-        half = float(stats.t.ppf(0.5 + confidence / 2, n - 1) * errors.std(ddof=1) / np.sqrt(n))
-        found: dict[str, Any] = dict(
-            n=n,
-            denominator=n,
-            metric=metric,
-            higher_is_better=False,
-            value=value,
-            lo=value - half,
-            hi=value + half,
-            overall=overall,
-            weak=value - half > overall,
-        )
-        if base is not None:
-            d = errors - np.abs(base[mask] - ys)
-            dh = float(stats.t.ppf(0.5 + confidence / 2, n - 1) * d.std(ddof=1) / np.sqrt(n))
-            found.update(
-                baseline=float(np.abs(base[mask] - ys).mean()),
-                difference=float(d.mean()),
-                difference_lo=float(d.mean() - dh),
-                difference_hi=float(d.mean() + dh),
-                below_baseline=float(d.mean() - dh) > 0,
-            )
+    common = {"n": len(y), "metric": metric.name, "higher_is_better": metric.higher_is_better}
+    if metric.kind == "rowwise":
+        return {**common, **_rowwise(metric, y, labels, base, score, z)}
+    if metric.kind == "proportion":
+        hits, denominator = proportion(metric, y, labels)
+        if denominator < MIN_SLICE_DENOMINATOR:
+            return None
+        lo, hi = wilson(hits, denominator, z)
+        found: dict[str, Any] = {
+            **common,
+            "denominator": denominator,
+            "value": hits / denominator,
+            "lo": lo,
+            "hi": hi,
+        }
+    else:
+        denominator = int(np.count_nonzero(y == 1)) if k == 2 else len(y)
+        if denominator < MIN_SLICE_DENOMINATOR or len(np.unique(y)) < 2:
+            return None
+        found = {**common, "denominator": denominator}
+    if base is None and metric.kind == "proportion":
         return found
-    k, d = _proportion(metric, ys, ls)
-    if d < MIN_SLICE_DENOMINATOR:
-        return None
-    lo, hi = wilson(k, d, z)
-    found = dict(
-        n=n,
-        denominator=d,
-        metric=metric,
-        higher_is_better=True,
-        value=k / d,
-        lo=lo,
-        hi=hi,
-        overall=overall,
-        weak=hi < overall,
-    )
-    if base is not None and len(np.unique(ys)) > 1:
-        try:
-            c = compare(
-                ys,
-                base[mask],
-                ls,
-                metric=metric,
-                task="binary" if set(np.unique(y)) <= {0, 1} else "multiclass",
-                n_resamples=500,
-                confidence=confidence,
-                seed=seed,
-            )
-        except MetricError:
-            return found
-        difference, difference_lo, difference_hi = c.unoriented()
+    sides = [labels] if base is None else [labels, base]
+    values, draws = confusion_draws(metric, y, sides, k, rng)
+    if metric.kind == "confusion":
+        half = z * float(np.std(draws[:, 0], ddof=1))
         found.update(
-            baseline=c.value_a,
-            difference=difference,
-            difference_lo=difference_lo,
-            difference_hi=difference_hi,
-            below_baseline=difference_hi is not None and difference_hi < 0,
+            value=float(values[0]),
+            lo=clip(metric, values[0] - half),
+            hi=clip(metric, values[0] + half),
         )
+    if base is not None:
+        difference = float(values[0] - values[1])
+        half = z * float(np.std(draws[:, 0] - draws[:, 1], ddof=1))
+        found.update(_difference(float(values[1]), difference, half, metric.higher_is_better))
     return found
+
+
+def _rowwise(
+    metric: SliceMetric,
+    y: np.ndarray,
+    labels: np.ndarray,
+    base: np.ndarray | None,
+    score: np.ndarray | None,
+    z: float,
+) -> dict[str, Any]:
+    errors = losses(metric, y, labels, score)
+    n = len(errors)
+    t = float(stats.t.ppf(stats.norm.cdf(z), n - 1))
+    value = float(errors.mean())
+    half = t * float(errors.std(ddof=1)) / np.sqrt(n)
+    root = np.sqrt if metric.name == "rmse" else (lambda v: v)
+    found: dict[str, Any] = {
+        "denominator": n,
+        "value": float(root(value)),
+        "lo": float(root(max(value - half, 0.0))),
+        "hi": float(root(value + half)),
+    }
+    if base is not None and metric.name not in ("log_loss", "brier"):
+        theirs = losses(metric, y, base, None)
+        d = errors - theirs
+        dh = t * float(d.std(ddof=1)) / np.sqrt(n)
+        found.update(_difference(float(root(theirs.mean())), float(d.mean()), dh, False))
+    return found
+
+
+def _difference(baseline: float, difference: float, half: float, higher: bool) -> dict[str, Any]:
+    lo, hi = difference - half, difference + half
+    return {
+        "baseline": baseline,
+        "difference": difference,
+        "difference_lo": lo,
+        "difference_hi": hi,
+        "below_baseline": hi < 0 if higher else lo > 0,
+    }

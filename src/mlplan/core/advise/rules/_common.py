@@ -1,57 +1,10 @@
-"""Small helpers the rules share: number formatting and named thresholds."""
+"""What the rules share: number formatting (from :mod:`~mlplan.core.advise.text`) and thresholds."""
 
 from __future__ import annotations
 
-from mlplan.records.evaluation import Evaluation
+from mlplan.core.advise.text import fmt, interval_text, pct
 
-__all__ = [
-    "OVERFIT_RELATIVE_GAP",
-    "PUBLISHED_FAR_RELATIVE",
-    "fit_gap",
-    "fmt",
-    "interval_text",
-    "pct",
-]
+__all__ = ["PUBLISHED_FAR_RELATIVE", "fmt", "interval_text", "pct"]
 
-#: Train above validation by more than this share of the train score is overfitting.
-OVERFIT_RELATIVE_GAP = 0.10
 #: A published result this far (relative) beyond every measured upper bound is "far above".
 PUBLISHED_FAR_RELATIVE = 0.10
-
-
-def fmt(value: float | None, digits: int = 3) -> str:
-    """A number for a message ("–" when missing)."""
-    return "–" if value is None else f"{value:.{digits}f}"
-
-
-def pct(confidence: float) -> str:
-    """``0.95`` -> ``"95%"``."""
-    return f"{confidence * 100:g}%"
-
-
-def interval_text(e: Evaluation) -> str:
-    """``"0.138 [0.079, 0.220]"``: a value and its interval, with what it cannot show.
-
-    A value whose threshold was chosen on the test rows says it is optimistic, and
-    a constraint missed on the test rows is named with its interval, wherever a
-    rule quotes the value.
-    """
-    text = fmt(e.value)
-    if e.lo is not None and e.hi is not None:
-        text += f" [{fmt(e.lo)}, {fmt(e.hi)}]"
-    marks = []
-    if e.optimistic and e.value is not None:
-        marks.append("optimistic: threshold chosen on the test rows")
-    marks += [f"misses {c.name} {c.op} {c.bound:g} on the test rows: {c}" for c in e.violated]
-    return text + (f" ({'; '.join(marks)})" if marks else "")
-
-
-def fit_gap(e: Evaluation, higher_is_better: bool) -> tuple[float, float] | None:
-    """``(gap, relative gap)`` of train over validation, oriented (positive = train better)."""
-    if e.cv_train_mean is None or e.cv_mean is None:
-        return None
-    gap = e.cv_train_mean - e.cv_mean
-    if not higher_is_better:
-        gap = -gap
-    scale = max(abs(e.cv_train_mean), abs(e.cv_mean), 1e-12)
-    return gap, gap / scale

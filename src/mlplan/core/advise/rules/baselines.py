@@ -4,16 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from mlplan.core.advise.diagnosis import diagnose
 from mlplan.core.advise.rule import NotApplicable, Rule
-from mlplan.core.advise.rules._common import (
-    OVERFIT_RELATIVE_GAP,
-    PUBLISHED_FAR_RELATIVE,
-    fit_gap,
-    fmt,
-    interval_text,
-    pct,
-)
+from mlplan.core.advise.rules._common import PUBLISHED_FAR_RELATIVE, fmt, interval_text, pct
 from mlplan.records.advice import Finding
+from mlplan.records.evaluation import Evaluation
 from mlplan.records.evidence import Evidence, PairedDifference
 from mlplan.schema.plan import Stage
 
@@ -62,16 +57,32 @@ class WorseThanBaseline(Rule):
         if worse:
             w = worse[0]
             others = "; ".join(f"{c.candidate} vs {c.baseline} {c.describe()}" for c in worse[1:4])
+            ranking = evidence.ranking_comparisons(w.candidate, w.baseline)
+            threshold = bool(ranking) and not any(r.worse for r in ranking)
+            if threshold:
+                ranks = ", ".join(f"{r.metric} {r.describe()}" for r in ranking)
+                action = (
+                    f"But it ranks the test rows as well as {w.baseline} ({ranks}, paired, "
+                    f"{level}): the scores are comparable and the thresholded metric is not, so "
+                    f"check the operating threshold of {w.candidate} (chosen on which rows, "
+                    "for which metric, on calibrated scores?) before changing the model."
+                )
+            else:
+                action = (
+                    "This approach is not worth pursuing as is: try a different model family, "
+                    "or look for a bug (ids misaligned with predictions, inverted scores, "
+                    "wrong positive class)."
+                )
             return self.fire(
                 f"{w.candidate} is worse than the {w.baseline} baseline on {w.metric}: "
                 f"{fmt(w.value_candidate)} vs {fmt(w.value_baseline)}, paired difference "
                 f"{w.describe()} ({level} interval, {w.method}). "
                 + (f"Also: {others}. " if others else "")
-                + "This approach is not worth pursuing as is: try a different model family, "
-                "or look for a bug (ids misaligned with predictions, inverted scores, "
-                "wrong positive class).",
+                + action,
+                subject=w.candidate,
                 **_pair_numbers(w),
                 n_worse=len(worse),
+                check_threshold=threshold,
             )
         best = max(comparisons, key=lambda c: c.gain)
         return self.passed(
@@ -83,7 +94,15 @@ class WorseThanBaseline(Rule):
 
 
 class CloseToBestBaseline(Rule):
-    """A model is within the paired interval of the best baseline: more data or tune harder."""
+    """A model is within the paired interval of the best baseline: more data or tune harder.
+
+    "Best" is the results table's ranking (test value, as
+    :attr:`~mlplan.records.run.RunResult.best` stars it). Without external models
+    the candidate is the best trained rung itself, compared with the next baseline
+    in that ranking. The choice between more data and harder tuning is the fit
+    diagnosis (:func:`~mlplan.core.advise.diagnosis.diagnose`) of the rung named
+    best, so it never disagrees with ADV003 about that rung.
+    """
 
     code = "ADV002"
     title = "Within the interval of the best baseline"
@@ -93,66 +112,64 @@ class CloseToBestBaseline(Rule):
 
     def check(self, evidence: Evidence) -> Finding:
         _require_candidates(evidence)
+        ranked = evidence.ranked
+        position = {e.name: i for i, e in enumerate(ranked)}
+        baselines = {b.name for b in evidence.baselines}
         tied = []
-        for candidate in evidence.candidates:
-            others = [b for b in evidence.baselines if b.name != candidate.name]
-            best = evidence.best(others)
-            if best is None:
-                continue
-            found = evidence.comparison(candidate.name, best.name)
+        for candidate in sorted(evidence.candidates, key=lambda c: position.get(c.name, 0)):
+            rivals = [e for e in ranked if e.name in baselines and e.name != candidate.name]
+            found = evidence.comparison(candidate.name, rivals[0].name) if rivals else None
             if found is not None:
-                tied.append((candidate, found))
+                tied.append((candidate, rivals[0], found))
         if not tied:
             raise NotApplicable("no baseline rung has a value to compare with")
-        close = [(c, d) for c, d in tied if d.tied]
+        close = [t for t in tied if t[2].tied]
         if not close:
-            c, d = tied[0]
+            c, b, d = tied[0]
             verdict = "better than" if d.better else "worse than"
             return self.passed(
-                f"{c.name} is significantly {verdict} the best baseline {d.baseline}: "
+                f"{c.name} is significantly {verdict} the best baseline {b.name}: "
                 f"difference {d.describe()}.",
                 candidate=c.name,
-                baseline=d.baseline,
+                baseline=b.name,
                 difference=d.difference,
             )
-        candidate, d = close[0]
+        candidate, rival, d = close[0]
+        ahead = position.get(candidate.name, 0) < position.get(rival.name, 0)
+        best = candidate if ahead and candidate.name in baselines else rival
         level = pct(evidence.confidence)
-        stage, action = self._next_step(evidence, candidate)
+        if best is candidate:
+            lead = (
+                f"{candidate.name}, the best baseline in the results table "
+                f"({interval_text(candidate)}), is within the {level} paired interval of the "
+                f"next baseline, {rival.name}: difference {d.describe()} on {d.metric}. "
+            )
+        else:
+            lead = (
+                f"{candidate.name} ({interval_text(candidate)}) is within the {level} paired "
+                f"interval of the best baseline {rival.name} ({interval_text(rival)}): "
+                f"difference {d.describe()} on {d.metric}. "
+            )
+        stage, action = self._next_step(evidence, best)
         return self.fire(
-            f"{candidate.name} ({interval_text(candidate)}) is within the {level} paired interval "
-            f"of the best baseline {d.baseline}: difference {d.describe()} on {d.metric}. "
-            + action,
+            lead + action,
             stage=stage,
+            subject=candidate.name,
             **_pair_numbers(d),
+            best_baseline=best.name,
+            diagnosed=best.name,
         )
 
     @staticmethod
-    def _next_step(evidence: Evidence, candidate: object) -> tuple[Stage, str]:
-        """More data (a large train/validation gap) or tune harder (a small one)."""
-        with_cv = [e for e in evidence.ml if fit_gap(e, evidence.higher_is_better) is not None]
-        if getattr(candidate, "cv_mean", None) is not None:
-            with_cv = [candidate, *with_cv]  # type: ignore[list-item]
-        if not with_cv:
+    def _next_step(evidence: Evidence, rung: Evaluation) -> tuple[Stage, str]:
+        """More data or tune harder, from the fit diagnosis of the rung named best."""
+        fit = diagnose(evidence, rung)
+        if fit is None:
             return "training", (
-                "No cross-validated rung gives a train/validation gap to choose between "
-                "collecting more data and tuning harder; run a trained rung of the same family."
+                f"{rung.name} has no train/validation scores to choose between collecting more "
+                "data and tuning harder; run a trained rung of the same family."
             )
-        rung = with_cv[0]
-        gap = fit_gap(rung, evidence.higher_is_better)
-        assert gap is not None
-        numbers = (
-            f"{rung.name} scores {fmt(rung.cv_train_mean)} on its fitting folds and "
-            f"{fmt(rung.cv_mean)} on validation (gap {gap[1]:.0%} of the train score)"
-        )
-        if gap[1] > OVERFIT_RELATIVE_GAP:
-            return "data", (
-                f"{numbers}: variance dominates, so more labelled data is the next step "
-                "(then regularise)."
-            )
-        return "training", (
-            f"{numbers}: the gap is small, so more data will not help much; tune harder or "
-            "try a bigger model family."
-        )
+        return fit.stage, f"{fit.numbers}. {fit.action}"
 
 
 class ScriptedMatchesML(Rule):
@@ -255,6 +272,7 @@ class PublishedFarAbove(Rule):
                     f"{paper.name} reports {fmt(value)}, {relative:.0%} beyond the best measured "
                     f"model {top.name} ({interval_text(top)}). {check}a stronger model family "
                     "is the way forward.",
+                    subject=top.name,
                     published=paper.name,
                     published_value=value,
                     best=top.name,

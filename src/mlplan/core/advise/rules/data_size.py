@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from mlplan.core.advise.outlook import requirement_need
 from mlplan.core.advise.rule import NotApplicable, Rule
 from mlplan.core.advise.rules._common import fmt
 from mlplan.records.advice import Finding
@@ -33,7 +34,7 @@ class DataWillNotCloseGap(Rule):
         if target is None:
             raise NotApplicable(f"the plan states no requirement on its metric {evidence.metric}")
         name, level = target
-        need = next((t for t in forecast.get("targets", []) if t["target"] == level), None)
+        need = requirement_need(evidence)
         if need is None:
             raise NotApplicable(f"the latest forecast has no target {fmt(level)}; rerun it")
         rung, ceiling = forecast.get("rung"), forecast.get("ceiling")
@@ -44,6 +45,7 @@ class DataWillNotCloseGap(Rule):
                 f"the requirement {fmt(level)}: no amount of data of this kind gets this rung "
                 "there. Try a stronger model family or better features, or re-scope the "
                 "requirement, before paying for labels.",
+                subject=rung,
                 **numbers,
             )
         cost = "" if not need.get("cost") else f", about {need['cost']:,.0f} in labelling"

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from mlplan.core.advise.diagnosis import GAP_SHARE, diagnose
 from mlplan.core.advise.rule import NotApplicable, Rule
-from mlplan.core.advise.rules._common import OVERFIT_RELATIVE_GAP, fit_gap, fmt, interval_text
+from mlplan.core.advise.rules._common import fmt, interval_text
 from mlplan.records.advice import Finding
 from mlplan.records.evidence import Evidence
 
@@ -11,52 +12,57 @@ __all__ = ["LeakageSuspected", "Overfitting", "TestBelowValidation", "Underfitti
 
 
 class Overfitting(Rule):
-    """A trained rung scores far better on its fitting folds than on validation."""
+    """A trained rung's train/validation gap hurts: more data, or regularise.
+
+    The gap alone is not overfitting worth acting on (see
+    :mod:`~mlplan.core.advise.diagnosis`): it hurts when a rung with a smaller gap
+    does better both in validation and on the test rows, or when the test score
+    falls below validation. The stage follows the learning curve: data when more
+    data helps (or no curve says otherwise), training when the curve is flat or
+    the requirement is out of reach.
+    """
 
     code = "ADV003"
     title = "Overfitting"
     severity = "issue"
     stage = "data"
     close_when = (
-        f"every trained rung's train/validation gap within {OVERFIT_RELATIVE_GAP:.0%} of its "
-        "train score, or inside the validation interval"
+        f"every trained rung's train/validation gap below {GAP_SHARE:.0%} of its train score "
+        "or inside the validation interval, or a gap that does not hurt (no rung with a "
+        "smaller gap better in validation and on test, test agreeing with validation)"
     )
 
     def check(self, evidence: Evidence) -> Finding:
-        hib = evidence.higher_is_better
-        rungs = [e for e in evidence.ml if fit_gap(e, hib) is not None]
-        if not rungs:
+        found = [d for e in evidence.ml if (d := diagnose(evidence, e)) is not None]
+        if not found:
             raise NotApplicable("no trained rung has both train and validation fold scores")
-        over = []
-        for e in rungs:
-            _, relative = fit_gap(e, hib)  # type: ignore[misc]
-            if hib:
-                outside = e.cv_hi is None or e.cv_hi < e.cv_train_mean  # type: ignore[operator]
-            else:
-                outside = e.cv_lo is None or e.cv_lo > e.cv_train_mean  # type: ignore[operator]
-            if relative > OVERFIT_RELATIVE_GAP and outside:
-                over.append((relative, e))
-        if over:
-            relative, e = max(over, key=lambda t: t[0])
+        hurting = [d for d in found if d.verdict == "variance"]
+        if hurting:
+            d = max(hurting, key=lambda d: d.relative_gap)
             return self.fire(
-                f"{e.name} scores {fmt(e.cv_train_mean)} on its fitting folds but "
-                f"{fmt(e.cv_mean)} [{fmt(e.cv_lo)}, {fmt(e.cv_hi)}] on validation: a gap of "
-                f"{relative:.0%} of the train score (threshold {OVERFIT_RELATIVE_GAP:.0%}), "
-                "outside the validation interval. Collect more labelled data (back to the "
-                "data stage), then regularise or simplify the model.",
-                rung=e.name,
-                train=e.cv_train_mean,
-                validation=e.cv_mean,
-                relative_gap=relative,
+                f"{d.numbers}, outside the validation interval. {d.action}",
+                stage=d.stage,
+                subject=d.rung,
+                rung=d.rung,
+                relative_gap=d.relative_gap,
+                hurts=list(d.hurts),
+                learning_curve=d.outlook.trend,
             )
-        gaps = [(g[1], e) for e in rungs if (g := fit_gap(e, hib)) is not None]
-        relative, e = max(gaps, key=lambda t: t[0])
+        benign = [d for d in found if d.verdict == "benign"]
+        if benign:
+            d = max(benign, key=lambda d: d.relative_gap)
+            return self.passed(
+                f"{d.numbers}: a gap, but it does not hurt ({'; '.join(d.clears)}).",
+                rung=d.rung,
+                relative_gap=d.relative_gap,
+                learning_curve=d.outlook.trend,
+            )
+        d = max(found, key=lambda d: d.relative_gap)
         return self.passed(
-            f"largest train/validation gap: {e.name} {fmt(e.cv_train_mean)} vs "
-            f"{fmt(e.cv_mean)} ({relative:.0%} of the train score; threshold "
-            f"{OVERFIT_RELATIVE_GAP:.0%}).",
-            rung=e.name,
-            relative_gap=relative,
+            f"largest train/validation gap: {d.numbers}; a gap counts from {GAP_SHARE:.0%} of "
+            "the train score, outside the validation interval.",
+            rung=d.rung,
+            relative_gap=d.relative_gap,
         )
 
 
@@ -80,8 +86,8 @@ class Underfitting(Rule):
         sign = 1.0 if hib else -1.0
         best = max(rungs, key=lambda e: sign * e.cv_train_mean)  # type: ignore[operator]
         train = float(best.cv_train_mean)  # type: ignore[arg-type]
-        gap = fit_gap(best, hib)
-        if gap is not None and gap[1] > OVERFIT_RELATIVE_GAP:
+        fit = diagnose(evidence, best)
+        if fit is not None and fit.gap:
             return self.passed(
                 f"{best.name} fits its training folds well ({fmt(train)}; validation "
                 f"{fmt(best.cv_mean)}): the problem, if any, is variance, not bias.",
@@ -113,6 +119,7 @@ class Underfitting(Rule):
                 + " and ".join(reasons)
                 + ". It cannot fit even the data it sees: try a bigger model family, better "
                 "features or less regularisation before collecting more data.",
+                subject=best.name,
                 rung=best.name,
                 train=train,
                 validation=best.cv_mean,

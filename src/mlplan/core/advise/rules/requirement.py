@@ -61,6 +61,7 @@ class RequirementMet(Rule):
                 f"of its {pct(evidence.confidence)} interval: {interval_text(best)}. Move to "
                 f"deployment and set up the regression gate with {best.name} as the champion "
                 "('mlplan gate').",
+                subject=best.name,
                 champion=best.name,
                 requirement=target,
                 bound=bound,
@@ -130,6 +131,7 @@ class RequirementMetByPointOnly(Rule):
             f"{best.name} meets the requirement {name} {fmt(target)} only by its point value: "
             f"{interval_text(best)} still includes values that miss it. Not yet ready for "
             "deployment: improve the model or measure on more test rows." + more,
+            subject=best.name,
             best=best.name,
             requirement=target,
             test_rows_needed=rows,
