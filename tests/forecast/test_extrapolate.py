@@ -72,13 +72,14 @@ def test_two_distinct_sizes_work() -> None:
     assert 0.6 <= fc.mean[0] <= 1.0
 
 
-def test_target_already_met() -> None:
+def test_target_met_by_an_earlier_size_is_met_now_at_today() -> None:
+    """A target below today's forecast is met now: at today's size, not at the earlier one."""
     fc = extrapolate(SIZES, _power_curve(SIZES), [4096])
-    met = _power_curve(SIZES)[2]
-    est = fc.size_for(met)
+    est = fc.size_for(_power_curve(SIZES)[2])
     assert isinstance(est, SizeEstimate)
-    assert est.reachable and est.n == est.lo == est.hi == 256
-    assert "already met" in est.reason
+    assert est.reachable and est.met_now
+    assert est.n == est.lo == 2048
+    assert est.reason.startswith("met now: today's forecast")
 
 
 def test_target_reachable_has_ordered_interval() -> None:

@@ -109,7 +109,10 @@ def run(
         sizes = None
         if forecast:
             latest = [e.to_dict() for e in evaluations]
-            sizes = measure_forecast(ctx, n_jobs=n_jobs, on_progress=on_progress, latest=latest)
+            reused = {r.name: r.fold_scores for r in ladder.rungs if r.cv_rows is None}
+            sizes = measure_forecast(
+                ctx, n_jobs=n_jobs, on_progress=on_progress, latest=latest, fold_scores=reused
+            )
         evidence = assemble_evidence(
             plan=section,
             dataset=dataset,

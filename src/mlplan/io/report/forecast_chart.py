@@ -12,6 +12,7 @@ import numpy as np
 from matplotlib.axes import Axes
 from numpy.typing import ArrayLike
 
+from mlplan.core.forecast.calibration import HORIZON_CAP
 from mlplan.records.forecast import Forecast
 
 __all__ = ["forecast_chart"]
@@ -46,6 +47,16 @@ def _curves(ax: Axes, result: Forecast) -> None:
         ax.plot(sizes, means, "o-", color=colour, label=f"{rung.rung} (measured)")
         ax.plot(rung.query_sizes, rung.mean, "--", color=colour, label=f"{rung.rung} (forecast)")
         ax.fill_between(rung.query_sizes, rung.lo, rung.hi, color=colour, alpha=0.15, lw=0)
+        if rung.today is not None and rung.today_lo is not None and rung.today_hi is not None:
+            ax.errorbar(
+                [result.n_train],
+                [rung.today],
+                yerr=[[rung.today - rung.today_lo], [rung.today_hi - rung.today]],
+                fmt="s",
+                color=colour,
+                capsize=4,
+                label=f"{rung.rung} today ({'test' if rung.test_score is not None else 'CV'})",
+            )
         for need in rung.needs:
             crossing = need.target == result.requirement and need.reachable
             if crossing and np.isfinite(need.hi):
@@ -68,7 +79,7 @@ def _needs(ax: Axes, result: Forecast) -> None:
         targets = np.array([x.target for x in reachable])
         needed = np.array([x.n for x in reachable])
         lo = np.array([x.lo for x in reachable])
-        cap = 10 * max(needed.max(), result.n_train)  # an open upper edge is drawn up to here
+        cap = HORIZON_CAP * result.n_train  # an open upper edge is drawn up to the horizon
         hi = np.array([min(x.hi, cap) for x in reachable])
         ax.errorbar(
             targets,
@@ -88,7 +99,9 @@ def _needs(ax: Axes, result: Forecast) -> None:
     ax.set_yscale("log")
     ax.set_xlabel(f"target {result.metric}")
     ax.set_ylabel("training examples needed")
-    ax.set_title("data needed per target, 80 % interval (dotted: not reachable)")
+    ax.set_title(
+        f"data needed per target, 80 % interval (dotted: not reachable within {HORIZON_CAP:g}x)"
+    )
     ax.grid(alpha=0.3)
     price = result.cost_per_example
     if price:
