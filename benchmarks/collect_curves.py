@@ -129,7 +129,11 @@ def measure(spec: TableSpec, rung: str, ctx: dict[str, Any]) -> dict[str, Any]:
             warnings.simplefilter("ignore")
             model = build_estimator(rung, dataset.task, kinds, balanced=ctx["balanced"])
             t0 = time.perf_counter()
-            model.fit(X.iloc[rows], y[rows])
+            try:
+                model.fit(X.iloc[rows], y[rows])
+            except ValueError:  # a class too rare for early stopping's split
+                truth.append({"size": int(n), "score": None, "fit_seconds": None})
+                continue
             seconds = time.perf_counter() - t0
             preds = predict(model, X.iloc[test_pos], dataset)
         result = policy.evaluate(y[test_pos], y_pred=preds.pred, y_score=preds.score, n_resamples=0)

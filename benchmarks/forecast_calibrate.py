@@ -40,6 +40,7 @@ class Features:
     anchor_se: np.ndarray
     noise_sd: np.ndarray
     test: np.ndarray  # NaN without a test score
+    beyond: np.ndarray  # log2(n / today), >= 0
     lower: np.ndarray
     upper: np.ndarray
     scale: np.ndarray
@@ -84,20 +85,28 @@ def extract(cases: list[Case], prior: tuple[float, float], *, anchor: bool) -> F
         cols["gain"].extend(gain[ok])
         cols["spread"].extend(spread[ok])
         cols["doublings"].extend(doublings[ok])
+        cols["beyond"].extend(np.log2(np.maximum(case.query / case.today, 1.0))[ok])
         cols["truth"].extend((case.sign * case.truth)[ok])
     return Features(**{k: np.asarray(v) for k, v in cols.items()})
 
 
-def point(f: Features, weight: float, shrink: float, share: float) -> tuple[np.ndarray, np.ndarray]:
+def point(
+    f: Features, weight: float, shrink: float, share: float, prior_gain: float = 0.0
+) -> tuple[np.ndarray, np.ndarray]:
     """Oriented point forecast and the test/CV gap for these constants."""
     anchor = weight * f.last_mean + (1 - weight) * f.level
-    gap = np.where(np.isfinite(f.test), f.test - (anchor + shrink * f.gain_today), 0.0)
-    mean = np.clip(anchor + shrink * f.gain + share * gap, f.lower, f.upper)
-    return mean, gap
+    cv_today = anchor + shrink * f.gain_today
+    gap = np.where(np.isfinite(f.test), f.test - cv_today, 0.0)
+    room = np.where(np.isfinite(f.upper), np.maximum(f.upper - (cv_today + share * gap), 0), 0)
+    mean = anchor + shrink * f.gain + share * gap + prior_gain * room * f.beyond
+    return np.clip(mean, f.lower, f.upper), gap
+
+
+PRIOR_GAINS = (0.0, 0.005, 0.01, 0.015, 0.02, 0.03, 0.04)
 
 
 def fit_point(features: dict[tuple[float, float], Features], mask: np.ndarray | None):
-    """Grid search of (prior, weight, shrink, share) minimising the unit-free MAE."""
+    """Grid search of (prior, weight, shrink, share, prior gain) minimising the unit-free MAE."""
     best = None
     for prior, f in features.items():
         sub = f if mask is None else f.subset(mask)
@@ -105,10 +114,11 @@ def fit_point(features: dict[tuple[float, float], Features], mask: np.ndarray | 
         for weight in (0.0, 0.5, 1.0):
             for shrink in np.arange(0.0, 1.51, 0.05):
                 for share in np.arange(0.0, 1.01, 0.1) if has_test else (0.0,):
-                    mean, _ = point(sub, weight, shrink, share)
-                    mae = float(np.mean(np.abs(mean - sub.truth) / sub.scale))
-                    if best is None or mae < best[0]:
-                        best = (mae, prior, float(weight), float(shrink), float(share))
+                    for gain in PRIOR_GAINS:
+                        mean, _ = point(sub, weight, shrink, share, gain)
+                        mae = float(np.mean(np.abs(mean - sub.truth) / sub.scale))
+                        if best is None or mae < best[0]:
+                            best = (mae, prior, float(weight), float(shrink), float(share), gain)
     assert best is not None
     return best[1:]
 
@@ -176,20 +186,51 @@ def fit_widening(f: Features, mean: np.ndarray, gap: np.ndarray, p: np.ndarray):
     return tuple(float(k) for k in knots_s), tuple(float(v) for v in values_s)
 
 
-def calibrate(features: dict[tuple[float, float], Features], mask: np.ndarray | None = None):
-    """All constants fitted on the points selected by ``mask`` (all by default)."""
+LEANS = (0.0, 0.1, 0.2, 0.3, 0.5)
+
+
+def fit_lean(cal, cases: list[Case]) -> float:
+    """The lean for which the examples needed are median-unbiased (log ratio to the truth)."""
+    from dataclasses import replace
+
+    from forecast_cases import needed_targets
+
+    best = (np.inf, 0.0)
+    for lean in LEANS:
+        trial = replace(cal, size_lean=lean)
+        ratios = []
+        for case in cases:
+            _, true_n = needed_targets(case)
+            if len(true_n):
+                ratios.extend(forecast_case(case, trial).needed / true_n)
+        bias = abs(float(np.median(np.log2(ratios)))) if ratios else 0.0
+        if bias < best[0]:
+            best = (bias, lean)
+    return best[1]
+
+
+def calibrate(
+    features: dict[tuple[float, float], Features],
+    mask: np.ndarray | None = None,
+    cases: list[Case] | None = None,
+):
+    """All constants fitted on the points selected by ``mask`` (all by default).
+
+    ``cases`` (those of the points selected) fit the size lean; without them it is 0.
+    """
     from mlplan.core.forecast.calibration import Calibration
 
-    prior, weight, shrink, share = fit_point(features, mask)
+    prior, weight, shrink, share, prior_gain = fit_point(features, mask)
     f = features[prior] if mask is None else features[prior].subset(mask)
-    mean, gap = point(f, weight, shrink, share)
+    mean, gap = point(f, weight, shrink, share, prior_gain)
     p = fit_interval(f, mean, gap)
     knots, values = fit_widening(f, mean, gap, p)
-    return Calibration(
+    cal = Calibration(
         anchor_weight=weight,
         shrink=shrink,
         prior_center=prior[0],
         prior_sd=prior[1],
+        prior_gain=prior_gain,
         test_weight=share,
         kappa_gain=float(p[0]),
         kappa_spread=float(p[1]),
@@ -200,6 +241,11 @@ def calibrate(features: dict[tuple[float, float], Features], mask: np.ndarray | 
         widen_at=knots,
         widen=values,
     )
+    if not cases or not np.isfinite(f.test).any():
+        return cal
+    from dataclasses import replace
+
+    return replace(cal, size_lean=fit_lean(cal, cases))
 
 
 def all_features(cases: list[Case], *, anchor: bool) -> dict[tuple[float, float], Features]:
@@ -215,8 +261,9 @@ def leave_one_table_out(
     held_cases: list[Case] = []
     held: list[Prediction] = []
     for table in tables:
-        cal = calibrate(features, table_of != table)
         sub = [c for c in cases if c.table == table]
+        rest = [c for c in cases if c.table != table] if anchor else None
+        cal = calibrate(features, table_of != table, rest)
         held_cases.extend(sub)
         held.extend(forecast_case(c, cal, anchor=anchor) for c in sub)
     return held_cases, held

@@ -32,6 +32,11 @@ class Calibration:
         Multiplier of the fitted gain beyond the last size (0 = last value).
     prior_center, prior_sd : float
         Log-normal prior on the pow3 exponent.
+    prior_gain : float
+        Gain per doubling beyond today that every curve is expected to make,
+        as a share of today's headroom (the metric's bound minus today's
+        forecast): what hundreds of measured curves gained beyond what their
+        own noisy start showed.
     test_weight : float
         Share of the gap between today's test score and today's cross-validated
         forecast carried into the forecast (with a test score only).
@@ -40,6 +45,11 @@ class Calibration:
         single-run noise times horizon (in doublings), and the test/CV gap.
     z_lo, z_hi : float
         Lower/upper multipliers of the scale for the 80 % interval.
+    size_lean : float
+        Share of the band's upper half added to the mean when inverting the
+        forecast for the examples a target needs (see
+        :func:`~mlplan.core.forecast.reach.size_for`); fitted so that the size
+        is median-unbiased on held-out curves.
     widen_at, widen : tuple of float
         Piecewise-linear multiplier of the interval in ``log2(n / n_last)``
         (knots ``widen_at``, values ``widen``; constant outside), fitted so that
@@ -50,6 +60,7 @@ class Calibration:
     shrink: float = 0.8
     prior_center: float = 0.1
     prior_sd: float = 0.5
+    prior_gain: float = 0.0
     test_weight: float = 0.0
     kappa_gain: float = 0.7442
     kappa_spread: float = 1.018
@@ -57,6 +68,7 @@ class Calibration:
     kappa_gap: float = 0.0
     z_lo: float = 0.6405
     z_hi: float = 1.095
+    size_lean: float = 0.0
     widen_at: tuple[float, ...] = (0.0,)
     widen: tuple[float, ...] = (1.0,)
 

@@ -77,6 +77,7 @@ class _Forecaster:
     upper: float
     today: float
     gap: float = 0.0
+    headroom: float = 0.0
 
     def features(self, sizes: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]:
         """Gain mean, gain spread and horizon (doublings, >= 0) at ``sizes``."""
@@ -88,7 +89,13 @@ class _Forecaster:
         """Oriented mean, lower and upper bound at ``sizes``, clipped to bounds."""
         cal = self.calibration
         gain, spread, horizon = self.features(sizes)
-        mean = self.anchor + cal.shrink * gain + cal.test_weight * self.gap
+        beyond = np.log2(np.maximum(np.asarray(sizes, float) / self.today, 1.0))
+        mean = (
+            self.anchor
+            + cal.shrink * gain
+            + cal.test_weight * self.gap
+            + cal.prior_gain * self.headroom * beyond
+        )
         scale = np.sqrt(
             self.anchor_se**2
             + (cal.kappa_gain * gain) ** 2
@@ -161,7 +168,8 @@ class Extrapolation:
         if not math.isfinite(target):
             raise ValueError(f"target must be finite; got {target!r}")
         goal = target if self.higher_is_better else -target
-        return size_for(self._forecaster.predict, goal, self.today, self._shown)
+        fc = self._forecaster
+        return size_for(fc.predict, goal, self.today, self._shown, fc.calibration.size_lean)
 
     def _shown(self, oriented: float) -> float:
         return oriented if self.higher_is_better else -oriented
@@ -252,10 +260,10 @@ def fit_forecaster(
         upper,
         today=curve.last_size if today is None else float(today),
     )
-    if oriented_test is None:
-        return fc
     cv_today = float(fc.predict(np.array([fc.today]))[0][0])
-    return replace(fc, gap=float(oriented_test) - cv_today)
+    gap = 0.0 if oriented_test is None else float(oriented_test) - cv_today
+    room = upper - (cv_today + calibration.test_weight * gap) if math.isfinite(upper) else 0.0
+    return replace(fc, gap=gap, headroom=max(room, 0.0))
 
 
 def _ceiling(fc: _Forecaster) -> Ceiling:

@@ -55,8 +55,10 @@ def _curves(ax: Axes, result: Forecast) -> None:
                 fmt="s",
                 color=colour,
                 capsize=4,
-                label=f"{rung.rung} today ({'test' if rung.test_score is not None else 'CV'})",
+                label=f"{rung.rung} forecast today",
             )
+        if rung.test_score is not None:
+            ax.plot([result.n_train], [rung.test_score], "x", color=colour, ms=9, mew=2)
         for need in rung.needs:
             crossing = need.target == result.requirement and need.reachable
             if crossing and np.isfinite(need.hi):
@@ -66,7 +68,8 @@ def _curves(ax: Axes, result: Forecast) -> None:
     ax.set_xscale("log")
     ax.set_xlabel("training examples")
     ax.set_ylabel(result.metric)
-    ax.set_title("learning curves, 80 % forecast band")
+    scores = "test" if any(r.test_score is not None for r in result.rungs) else "cross-validation"
+    ax.set_title(f"learning curves, 80 % band of {scores} scores (x: test today)")
     ax.grid(alpha=0.3)
     ax.legend(frameon=False, fontsize=8)
 
@@ -100,7 +103,7 @@ def _needs(ax: Axes, result: Forecast) -> None:
     ax.set_xlabel(f"target {result.metric}")
     ax.set_ylabel("training examples needed")
     ax.set_title(
-        f"data needed per target, 80 % interval (dotted: not reachable within {HORIZON_CAP:g}x)"
+        f"data needed per target, 80 % interval\n(dotted: not within {HORIZON_CAP:g}x today)"
     )
     ax.grid(alpha=0.3)
     price = result.cost_per_example
