@@ -32,8 +32,8 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from forecast_calibrate import all_features, calibrate, leave_one_table_out  # noqa: E402
-from forecast_cases import (  # noqa: E402
+from forecast_calibrate import all_features, calibrate, leave_one_table_out
+from forecast_cases import (
     HORIZONS,
     Case,
     Prediction,
