@@ -146,9 +146,19 @@ def print_end_to_end(cases: list[Case], predictions: list[Prediction]) -> None:
 
 
 def print_calibration(cases: list[Case], anchor: bool) -> None:
-    cal = calibrate(all_features(cases, anchor=anchor), None, cases if anchor else None)
+    """The fitted constants as source for ``core/forecast/calibration.py``."""
+    from dataclasses import fields
+
+    cal = calibrate(all_features(cases, anchor=anchor), None, cases)
     name = "DEFAULT_CALIBRATION" if anchor else "CV_CALIBRATION"
-    print(f"\n{name} = {cal!r}")
+
+    def show(value: object) -> str:
+        if isinstance(value, tuple):
+            return "(" + ", ".join(f"{v:.4g}" for v in value) + ("," if len(value) == 1 else "") + ")"
+        return "0.0" if abs(float(value)) < 1e-6 else f"{value:.4g}"
+
+    body = "".join(f"    {f.name}={show(getattr(cal, f.name))},\n" for f in fields(cal))
+    print(f"\n{name} = Calibration(\n{body})")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -102,7 +102,7 @@ def point(
     return np.clip(mean, f.lower, f.upper), gap
 
 
-PRIOR_GAINS = (0.0, 0.005, 0.01, 0.015, 0.02, 0.03, 0.04)
+PRIOR_GAINS = (0.0, 0.005, 0.01, 0.02)
 
 
 def fit_point(features: dict[tuple[float, float], Features], mask: np.ndarray | None):
@@ -111,14 +111,27 @@ def fit_point(features: dict[tuple[float, float], Features], mask: np.ndarray | 
     for prior, f in features.items():
         sub = f if mask is None else f.subset(mask)
         has_test = np.isfinite(sub.test).any()
+        shares = np.arange(0.0, 1.01, 0.1) if has_test else np.array([0.0])
+        combos = np.array([(a, g) for a in shares for g in PRIOR_GAINS])
         for weight in (0.0, 0.5, 1.0):
+            anchor = weight * sub.last_mean + (1 - weight) * sub.level
             for shrink in np.arange(0.0, 1.51, 0.05):
-                for share in np.arange(0.0, 1.01, 0.1) if has_test else (0.0,):
-                    for gain in PRIOR_GAINS:
-                        mean, _ = point(sub, weight, shrink, share, gain)
-                        mae = float(np.mean(np.abs(mean - sub.truth) / sub.scale))
-                        if best is None or mae < best[0]:
-                            best = (mae, prior, float(weight), float(shrink), float(share), gain)
+                cv_today = anchor + shrink * sub.gain_today
+                gap = np.where(np.isfinite(sub.test), sub.test - cv_today, 0.0)
+                base = cv_today[None, :] + combos[:, :1] * gap[None, :]
+                room = np.where(np.isfinite(sub.upper), np.maximum(sub.upper - base, 0), 0)
+                mean = (
+                    anchor
+                    + shrink * sub.gain
+                    + combos[:, :1] * gap
+                    + combos[:, 1:] * room * sub.beyond
+                )
+                mean = np.clip(mean, sub.lower, sub.upper)
+                mae = np.mean(np.abs(mean - sub.truth) / sub.scale, axis=1)
+                i = int(np.argmin(mae))
+                if best is None or mae[i] < best[0]:
+                    share, gain = combos[i]
+                    best = (float(mae[i]), prior, weight, float(shrink), float(share), float(gain))
     assert best is not None
     return best[1:]
 
@@ -186,27 +199,41 @@ def fit_widening(f: Features, mean: np.ndarray, gap: np.ndarray, p: np.ndarray):
     return tuple(float(k) for k in knots_s), tuple(float(v) for v in values_s)
 
 
-LEANS = (0.0, 0.1, 0.2, 0.3, 0.5)
+LEANS = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.7, 1.0)
 
 
-def fit_lean(cal, cases: list[Case]) -> float:
+def fit_lean(cal, cases: list[Case], *, anchor: bool) -> float:
     """The lean for which the examples needed are median-unbiased (log ratio to the truth)."""
-    from dataclasses import replace
-
     from forecast_cases import needed_targets
 
-    best = (np.inf, 0.0)
-    for lean in LEANS:
-        trial = replace(cal, size_lean=lean)
-        ratios = []
-        for case in cases:
-            _, true_n = needed_targets(case)
-            if len(true_n):
-                ratios.extend(forecast_case(case, trial).needed / true_n)
-        bias = abs(float(np.median(np.log2(ratios)))) if ratios else 0.0
-        if bias < best[0]:
-            best = (bias, lean)
-    return best[1]
+    from mlplan.core.forecast import HORIZON_CAP, extrapolate
+
+    ratios: dict[float, list[float]] = {lean: [] for lean in LEANS}
+    for case in cases:
+        targets, true_n = needed_targets(case)
+        if not len(true_n):
+            continue
+        fc = extrapolate(
+            case.sizes,
+            case.scores,
+            case.query,
+            higher_is_better=case.higher_is_better,
+            bounds=case.bounds,
+            today=case.today,
+            test_score=case.test_today if anchor else None,
+            calibration=cal,
+        )
+        grid = case.today * np.geomspace(1.0, HORIZON_CAP, 600)  # as reach.size_for
+        mean, _, hi = fc._forecaster.predict(grid)
+        for target, n in zip(targets, true_n, strict=True):
+            goal = case.sign * target
+            for lean in LEANS:
+                growth = np.maximum((hi - mean) - (hi[0] - mean[0]), 0.0)
+                hits = np.nonzero(mean + lean * growth >= goal)[0]
+                found = case.today if mean[0] >= goal else grid[hits[0]] if hits.size else np.inf
+                ratios[lean].append(found / n)
+    bias = {lean: abs(float(np.median(np.log2(r)))) if r else 0.0 for lean, r in ratios.items()}
+    return min(LEANS, key=lambda lean: bias[lean])
 
 
 def calibrate(
@@ -241,11 +268,11 @@ def calibrate(
         widen_at=knots,
         widen=values,
     )
-    if not cases or not np.isfinite(f.test).any():
+    if not cases:
         return cal
     from dataclasses import replace
 
-    return replace(cal, size_lean=fit_lean(cal, cases))
+    return replace(cal, size_lean=fit_lean(cal, cases, anchor=bool(np.isfinite(f.test).any())))
 
 
 def all_features(cases: list[Case], *, anchor: bool) -> dict[tuple[float, float], Features]:
@@ -262,7 +289,7 @@ def leave_one_table_out(
     held: list[Prediction] = []
     for table in tables:
         sub = [c for c in cases if c.table == table]
-        rest = [c for c in cases if c.table != table] if anchor else None
+        rest = [c for c in cases if c.table != table]
         cal = calibrate(features, table_of != table, rest)
         held_cases.extend(sub)
         held.extend(forecast_case(c, cal, anchor=anchor) for c in sub)

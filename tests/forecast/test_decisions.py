@@ -6,6 +6,7 @@ import math
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from mlplan.app.forecast import forecast
 from mlplan.io.store import Store
@@ -97,6 +98,9 @@ def test_run_with_forecast_anchors_on_test_scores_and_reuses_the_ladder(
     tested = {e["name"]: e["value"] for e in evaluations if e["source"] == "rung"}
     for rung in payload["forecast"]["rungs"]:
         assert rung["test_score"] == tested[rung["rung"]]
+        # today's forecast is the test score, its band around it: the CV/test gap is carried
+        assert rung["today"] == pytest.approx(rung["test_score"], abs=1e-9)
+        assert rung["today_lo"] <= rung["test_score"] <= rung["today_hi"]
         assert any("reuses the ladder's fold scores" in n for n in rung["curve"]["notes"])
         largest = max(rung["curve"]["sizes"])
         seconds = [

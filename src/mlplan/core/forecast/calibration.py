@@ -78,7 +78,39 @@ class Calibration:
 
 
 #: With today's test score (forecasts of test scores).
-DEFAULT_CALIBRATION = Calibration()
+DEFAULT_CALIBRATION = Calibration(
+    anchor_weight=0.0,
+    shrink=0.6,
+    prior_center=0.35,
+    prior_sd=1,
+    prior_gain=0.005,
+    test_weight=1,
+    kappa_gain=1.344,
+    kappa_spread=1.03,
+    kappa_noise=0.004305,
+    kappa_gap=0.7245,
+    z_lo=0.3541,
+    z_hi=0.6876,
+    size_lean=0.7,
+    widen_at=(1.321, 2.321, 3.321, 3.643),
+    widen=(1.1, 1.1, 1.2, 1.22),
+)
 
 #: Without a test score: cross-validation only, intervals for test scores.
-CV_CALIBRATION = Calibration()
+CV_CALIBRATION = Calibration(
+    anchor_weight=0.0,
+    shrink=0.65,
+    prior_center=0.35,
+    prior_sd=0.5,
+    prior_gain=0.005,
+    test_weight=0.0,
+    kappa_gain=0.6895,
+    kappa_spread=0.9902,
+    kappa_noise=0.004832,
+    kappa_gap=0.0,
+    z_lo=1.255,
+    z_hi=1.435,
+    size_lean=0.2,
+    widen_at=(1.321, 2.321, 3.321, 3.643),
+    widen=(1.44, 1.44, 1.44, 1.44),
+)

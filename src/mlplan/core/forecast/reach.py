@@ -77,17 +77,19 @@ def size_for(
     shown
         Maps an oriented value back to the metric's units (for messages).
     lean
-        Share of the band's upper half added to the mean when inverting for the
-        point estimate ``n`` (0: where the mean reaches the goal). Targets above
-        today's score are asked of curves that do rise; the calibrated lean
-        makes ``n`` median-unbiased for the true size on held-out curves.
+        Share of the growth of the band's upper half beyond today's added to the
+        mean when inverting for the point estimate ``n`` (0: where the mean
+        reaches the goal). Targets above today's score are asked of curves that
+        do rise; the calibrated lean makes ``n`` median-unbiased for the true
+        size on held-out curves.
     """
     cap = HORIZON_CAP * today
     grid = today * np.geomspace(1.0, HORIZON_CAP, 600)
     mean, lo, hi = predict(grid)
     now = f"today's forecast {shown(mean[0]):.4g} (80% {_band(shown, lo[0], hi[0])})"
     beyond = f"beyond {HORIZON_CAP:g}x today's data ({cap:,.0f}): not forecastable"
-    central = mean + lean * (hi - mean)
+    # the lean counts only the band's growth beyond today's (today's score is measured)
+    central = mean + lean * np.maximum((hi - mean) - (hi[0] - mean[0]), 0.0)
     n_mean, n_opt, n_pess = (_first(grid, c, goal) for c in (central, hi, lo))
     target = shown(goal)
     if mean[0] >= goal:
