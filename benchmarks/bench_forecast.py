@@ -154,7 +154,9 @@ def print_calibration(cases: list[Case], anchor: bool) -> None:
 
     def show(value: object) -> str:
         if isinstance(value, tuple):
-            return "(" + ", ".join(f"{v:.4g}" for v in value) + ("," if len(value) == 1 else "") + ")"
+            return (
+                "(" + ", ".join(f"{v:.4g}" for v in value) + ("," if len(value) == 1 else "") + ")"
+            )
         return "0.0" if abs(float(value)) < 1e-6 else f"{value:.4g}"
 
     body = "".join(f"    {f.name}={show(getattr(cal, f.name))},\n" for f in fields(cal))

@@ -7,6 +7,8 @@ in parallel). Three things keep the measurement short:
   fold scores, passed as ``known``, stand for the largest size;
 - a curve that has been flat over its last sizes stops there and jumps to the
   largest size (the one the forecast is anchored on);
+- sizes of :data:`LARGE_FIT_ROWS` rows and more are fitted on at most
+  :data:`LARGE_FIT_FOLDS` folds;
 - a fit that fails at a small size (a class too rare for early stopping's split)
   scores NaN with a note instead of failing the whole forecast.
 """
@@ -39,6 +41,10 @@ MIN_SIZES_BEFORE_STOP = 5
 #: A curve is flat when its last FLAT_SPAN sizes gain less than this many standard errors.
 FLAT_SPAN = 3
 FLAT_SE = 1.0
+#: From this many fitting rows a size is measured on at most LARGE_FIT_FOLDS folds: the
+#: fits are the costliest and their validation scores the least noisy.
+LARGE_FIT_ROWS = 5_000
+LARGE_FIT_FOLDS = 3
 
 
 def geometric_sizes(n_max: int, *, n_min: int = MIN_SIZE, count: int = 10) -> np.ndarray:
@@ -152,12 +158,14 @@ def learning_curves(
     with Parallel(n_jobs=workers, backend=backend, return_as="generator_unordered") as runner:
         for i, n in enumerate(sizes):
             last = i == len(sizes) - 1
+            eligible = [k for k, (fit, _) in enumerate(folds) if n <= len(fit)]
+            if n >= LARGE_FIT_ROWS:
+                eligible = eligible[-LARGE_FIT_FOLDS:]
             wave = [
                 (rung, n, k)
                 for rung in rungs
                 if (rung in active or last) and not (last and rung in reused)
-                for k, (fit, _) in enumerate(folds)
-                if n <= len(fit)
+                for k in eligible
             ]
             for rung, size, score, seconds, error in runner(delayed(job)(*j) for j in wave):
                 found[rung].append((size, score, seconds))
