@@ -93,7 +93,7 @@ DEFAULT_CALIBRATION = Calibration(
     z_hi=0.5675,
     size_lean=0.7,
     widen_at=(1.321, 2.321, 3.321, 3.643),
-    widen=(0.95, 0.95, 1.13, 1.13),
+    widen=(0.99, 1.01, 1.19, 1.2),
 )
 
 #: Without a test score: cross-validation only, intervals for test scores.
@@ -112,5 +112,5 @@ CV_CALIBRATION = Calibration(
     z_hi=1.429,
     size_lean=0.3,
     widen_at=(1.321, 2.321, 3.321, 3.643),
-    widen=(1.45, 1.45, 1.47, 1.47),
+    widen=(1.53, 1.59, 1.59, 1.59),
 )
