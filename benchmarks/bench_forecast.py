@@ -167,6 +167,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--calibrate", action="store_true", help="print fitted constants")
     parser.add_argument("--no-speed", action="store_true", help="skip the wall-time run")
+    parser.add_argument(
+        "--from-cache",
+        action="store_true",
+        help="accepted for old callers: curves are always read from benchmarks/curves/e2e "
+        "(measure them with collect_curves.py)",
+    )
     args = parser.parse_args(argv)
     cases = learning_cases()
     if args.calibrate:
