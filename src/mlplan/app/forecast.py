@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -34,21 +34,27 @@ def measure_forecast(
     on_progress: Progress | None = None,
     latest: Sequence[dict[str, Any]] | None = None,
     cluster: Cluster | None = None,
+    fold_scores: Mapping[str, Sequence[float]] | None = None,
 ) -> Forecast:
     """Measure the learning curves of ``rungs`` in the training part and forecast from them.
 
-    ``latest`` are the evaluation records that choose the default rungs (the two
-    best trained rungs by cross-validation); default: the plan's latest stored run.
+    ``latest`` are the evaluation records of a run on today's split: they choose
+    the default rungs (the two best trained rungs by cross-validation) and give
+    each rung's test score, on which its forecast is anchored; default: the plan's
+    latest stored run when its test part is today's. ``fold_scores`` are the
+    ladder's validation scores per rung on the full folds (its fits are reused
+    as the curve's largest size).
     """
     plan = ctx.plan
+    split = ctx.split
+    if latest is None:
+        last = ctx.store.latest_run()
+        same = last is not None and last.test_fingerprint == split.test_fingerprint
+        latest = ctx.store.evaluations(last.id) if last is not None and same else []
     if rungs:
         chosen = list(rungs)
     else:
-        if latest is None:
-            last = ctx.store.latest_run()
-            latest = ctx.store.evaluations(last.id) if last is not None else []
         chosen = default_forecast_rungs(plan.baselines.ladder, latest, ctx.policy.higher_is_better)
-    split = ctx.split
     curves = learning_curves(
         ctx.dataset,
         split,
@@ -58,6 +64,7 @@ def measure_forecast(
         n_sizes=n_sizes,
         balanced=plan.metric.weighs_classes_equally,
         n_jobs=n_jobs,
+        known=fold_scores,
         on_progress=on_progress,
         cluster=cluster,
     )
@@ -69,7 +76,17 @@ def measure_forecast(
         n_train=len(split.train_ids),
         measured=chosen,
         targets=targets,
+        test_scores=_test_scores(latest, ctx.policy.name),
     )
+
+
+def _test_scores(latest: Sequence[dict[str, Any]], metric: str) -> dict[str, float]:
+    """Each rung's test score of the plan's metric in the evaluation records."""
+    return {
+        e["name"]: float(e["value"])
+        for e in latest
+        if e.get("source") == "rung" and e.get("metric") == metric and e.get("value") is not None
+    }
 
 
 def forecast(

@@ -111,8 +111,14 @@ def run(
         sizes = None
         if forecast:
             latest = [e.to_dict() for e in evaluations]
+            reused = {r.name: r.fold_scores for r in ladder.rungs if r.cv_rows is None}
             sizes = measure_forecast(
-                ctx, n_jobs=n_jobs, on_progress=on_progress, latest=latest, cluster=workers
+                ctx,
+                n_jobs=n_jobs,
+                on_progress=on_progress,
+                latest=latest,
+                cluster=workers,
+                fold_scores=reused,
             )
         evidence = assemble_evidence(
             plan=section,

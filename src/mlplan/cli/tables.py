@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
@@ -9,7 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 if TYPE_CHECKING:  # the records are imported by the commands that print them
-    from mlplan.records.forecast import Forecast
+    from mlplan.records.forecast import Forecast, RungForecast
     from mlplan.records.run import RunResult
 
 __all__ = [
@@ -143,17 +144,19 @@ def print_forecast(out: Console, result: Forecast) -> None:
     )
     for rung in result.rungs:
         table = Table(
-            title=f"{rung.rung}: ceiling {rung.ceiling:.3f} "
-            f"[{rung.ceiling_lo:.3f}, {rung.ceiling_hi:.3f}] ({rung.family})",
+            title=f"{rung.rung}: today {_today(rung)}, ceiling {rung.ceiling:.3f} "
+            f"[{rung.ceiling_lo:.3f}, {rung.ceiling_hi:.3f}] at 100× today ({rung.family})",
             title_justify="left",
         )
         for column in ("target", "examples needed", "80% interval", "to label", "cost", "fit s"):
             table.add_column(column, justify="right")
         for need in rung.needs:
+            needed = "met now" if need.met_now else count(need.n)
+            upper = "beyond 100×" if need.capped and not math.isfinite(need.hi) else count(need.hi)
             table.add_row(
                 f"{need.target:.4g}",
-                count(need.n) if need.reachable else "not reachable",
-                f"{count(need.lo)}–{count(need.hi)}",
+                needed if need.reachable else "not reachable",
+                "–" if not math.isfinite(need.lo) else f"{count(need.lo)}–{upper}",
                 count(need.to_label),
                 "–" if need.cost is None else f"{need.cost:,.0f}",
                 num(need.fit_seconds, 1),
@@ -164,6 +167,13 @@ def print_forecast(out: Console, result: Forecast) -> None:
     out.print("[dim]rules of thumb: " + "; ".join(result.rules_of_thumb) + "[/]")
     if result.outputs:
         out.print("chart: " + ", ".join(result.outputs.values()))
+
+
+def _today(rung: RungForecast) -> str:
+    if rung.today is None or rung.today_lo is None or rung.today_hi is None:
+        return "–"
+    kind = "test" if rung.test_score is not None else "CV"
+    return f"{rung.today:.3f} [{rung.today_lo:.3f}, {rung.today_hi:.3f}] ({kind})"
 
 
 def print_open_advice(out: Console, advice: dict[str, Any] | None) -> None:

@@ -26,6 +26,8 @@ class LearningCurve:
     n_available : int
         The largest training size a fold offers (the training part minus its
         validation fold; with time-ordered folds, the latest fold's).
+    notes : tuple of str
+        Sizes reused from the ladder or skipped on a flat curve, failed fits.
     """
 
     rung: str
@@ -33,6 +35,7 @@ class LearningCurve:
     scores: tuple[float, ...]
     fit_seconds: tuple[float, ...]
     n_available: int
+    notes: tuple[str, ...] = ()
 
     def means(self) -> tuple[np.ndarray, np.ndarray]:
         """Distinct sizes and the mean score at each (sizes where the metric is undefined are left out)."""
@@ -53,7 +56,12 @@ RULES_OF_THUMB = (
 
 @dataclass(frozen=True, kw_only=True)
 class TargetNeed:
-    """Training examples needed to reach one target level, and what they cost."""
+    """Training examples needed to reach one target level, and what they cost.
+
+    ``met_now`` is True when the forecast at today's size reaches the target
+    (then ``n`` is today's size); ``capped`` when an end of the answer lies
+    beyond the forecastable horizon (100x today's data), where it is infinite.
+    """
 
     target: float
     n: float
@@ -66,11 +74,19 @@ class TargetNeed:
     cost_lo: float | None = None
     cost_hi: float | None = None
     fit_seconds: float | None = None
+    met_now: bool = False
+    capped: bool = False
 
 
 @dataclass(frozen=True, kw_only=True)
 class RungForecast:
-    """One rung's learning curve, its extrapolation and the data each target needs."""
+    """One rung's learning curve, its extrapolation and the data each target needs.
+
+    ``today``, ``today_lo``, ``today_hi`` are the forecast at today's training
+    size; ``ceiling`` (with its interval) the forecast at 100x that size.
+    ``test_score`` is today's test score the forecast is anchored on (None:
+    the forecast is one of cross-validation scores).
+    """
 
     rung: str
     curve: LearningCurve
@@ -83,6 +99,10 @@ class RungForecast:
     ceiling_lo: float
     ceiling_hi: float
     needs: tuple[TargetNeed, ...]
+    today: float | None = None
+    today_lo: float | None = None
+    today_hi: float | None = None
+    test_score: float | None = None
 
 
 @dataclass(frozen=True, kw_only=True)

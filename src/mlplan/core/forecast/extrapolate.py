@@ -1,6 +1,6 @@
 """Learning-curve extrapolation with empirically calibrated intervals.
 
-Design (see :func:`extrapolate`):
+Design (see :func:`extrapolate`; ADR docs/design/0003-data-size-forecast.md):
 
 1. Orient the metric so that higher is better and aggregate repeats per size;
    estimate single-run noise from the repeats (or second differences).
@@ -10,24 +10,31 @@ Design (see :func:`extrapolate`):
    weights ``likelihood x log-normal prior``.  No non-linear optimiser, so no
    blow-ups; exponent uncertainty is propagated.
 3. Point forecast = anchor + ``shrink`` x posterior-mean gain, where the
-   anchor blends the last observed mean with the fitted value there.  The
-   shrinkage toward "last value carried forward" was calibrated on measured
-   learning curves (``benchmarks/bench_forecast.py``).
+   anchor blends the last observed mean with the fitted value there.  Given
+   today's test score, a share of its gap to today's cross-validated forecast
+   is carried forward: the forecast is then one of test scores.
 4. Interval half-widths grow with the forecast gain, the spread of the gain
-   across exponents, the noise level and the horizon in doublings; the
-   multipliers were fitted to minimise the interval score on measured curves
-   (checked leave-one-dataset-out), then clipped to ``bounds``.
+   across exponents, the noise level, the horizon in doublings and the
+   test/CV gap; the multipliers and a per-horizon widening were fitted on
+   hundreds of measured curves to cover 80 % at each horizon, checked
+   leave-one-table-out (``benchmarks/bench_forecast.py``).
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 from numpy.typing import ArrayLike
 from scipy.stats import norm
 
+from mlplan.core.forecast.calibration import (
+    CV_CALIBRATION,
+    DEFAULT_CALIBRATION,
+    HORIZON_CAP,
+    Calibration,
+)
 from mlplan.core.forecast.families import (
     ExponentPosterior,
     FloatArray,
@@ -35,54 +42,20 @@ from mlplan.core.forecast.families import (
     aggregate,
     fit_exponent_posterior,
 )
+from mlplan.core.forecast.reach import SizeEstimate, size_for
 
 __all__ = ["Calibration", "Ceiling", "Extrapolation", "SizeEstimate", "extrapolate"]
 
-#: Relative sizes (``n / n_last``) scanned when inverting the curve.
-_SEARCH_MAX_RATIO = 2.0**24
-
-
-@dataclass(frozen=True)
-class Calibration:
-    """Constants of the forecaster, fitted on measured learning curves.
-
-    Attributes
-    ----------
-    anchor_weight : float
-        Weight of the last observed mean in the anchor (the rest goes to the
-        fitted value at the last size).
-    shrink : float
-        Multiplier of the fitted gain beyond the last size (0 = last value).
-    prior_center, prior_sd : float
-        Log-normal prior on the pow3 exponent.
-    kappa_gain, kappa_spread, kappa_noise : float
-        Interval scale terms: forecast gain, its spread across exponents and
-        single-run noise times horizon (in doublings).
-    z_lo, z_hi : float
-        Lower/upper multipliers of the scale for the 80 % interval.
-    """
-
-    anchor_weight: float = 1.0
-    shrink: float = 0.8
-    prior_center: float = 0.1
-    prior_sd: float = 0.5
-    kappa_gain: float = 0.7442
-    kappa_spread: float = 1.018
-    kappa_noise: float = 5.594e-05
-    z_lo: float = 0.6405
-    z_hi: float = 1.095
-
-
-#: Fitted by ``python benchmarks/bench_forecast.py --from-cache --calibrate`` on
-#: 25 measured curves (9 datasets); the same script's leave-one-dataset-out
-#: check re-fits them without each dataset to verify they transfer.
-DEFAULT_CALIBRATION = Calibration()
 _REFERENCE_LEVEL = 0.8
 
 
 @dataclass(frozen=True)
 class Ceiling:
-    """Estimated asymptote of the learning curve (in the metric's units)."""
+    """The forecast at :data:`HORIZON_CAP` times today's size (in the metric's units).
+
+    Beyond that size nothing is forecast, so this is the highest score the
+    forecast can promise.
+    """
 
     mean: float
     lo: float
@@ -90,31 +63,8 @@ class Ceiling:
 
 
 @dataclass(frozen=True)
-class SizeEstimate:
-    """Number of training examples needed to reach a target score.
-
-    Attributes
-    ----------
-    n : float
-        Point estimate (``inf`` when the target is not expected to be reached).
-    lo, hi : float
-        Interval for ``n`` (``hi`` may be ``inf``).
-    reachable : bool
-        Whether the point forecast reaches the target.
-    reason : str
-        Human-readable explanation.
-    """
-
-    n: float
-    lo: float
-    hi: float
-    reachable: bool
-    reason: str
-
-
-@dataclass(frozen=True)
 class _Forecaster:
-    """Fitted state: evaluates mean and interval at any size."""
+    """Fitted state: evaluates mean and interval at any size (oriented units)."""
 
     curve: ObservedCurve
     posterior: ExponentPosterior
@@ -125,6 +75,9 @@ class _Forecaster:
     z_scale: float
     lower: float
     upper: float
+    today: float
+    gap: float = 0.0
+    headroom: float = 0.0
 
     def features(self, sizes: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]:
         """Gain mean, gain spread and horizon (doublings, >= 0) at ``sizes``."""
@@ -136,15 +89,25 @@ class _Forecaster:
         """Oriented mean, lower and upper bound at ``sizes``, clipped to bounds."""
         cal = self.calibration
         gain, spread, horizon = self.features(sizes)
-        mean = self.anchor + cal.shrink * gain
+        beyond = np.log2(np.maximum(np.asarray(sizes, float) / self.today, 1.0))
+        mean = (
+            self.anchor
+            + cal.shrink * gain
+            + cal.test_weight * self.gap
+            + cal.prior_gain * self.headroom * beyond
+        )
         scale = np.sqrt(
             self.anchor_se**2
             + (cal.kappa_gain * gain) ** 2
             + (cal.kappa_spread * spread) ** 2
             + (cal.kappa_noise * self.noise_sd * horizon) ** 2
+            + (cal.kappa_gap * self.gap) ** 2
         )
-        lo = mean - self.z_scale * cal.z_lo * scale
-        hi = mean + self.z_scale * cal.z_hi * scale
+        widen = self.z_scale * cal.widening(
+            np.log2(np.asarray(sizes, float) / self.curve.last_size)
+        )
+        lo = mean - widen * cal.z_lo * scale
+        hi = mean + widen * cal.z_hi * scale
         return (
             np.clip(mean, self.lower, self.upper),
             np.clip(lo, self.lower, self.upper),
@@ -166,11 +129,16 @@ class Extrapolation:
         ``"pow3-ensemble"`` (exponent-averaged pow3 shrunk toward the last
         value) or ``"last_value"`` when the data show no improvement.
     ceiling : Ceiling
-        Estimated asymptote with interval.
+        The forecast at :data:`HORIZON_CAP` x ``today``.
     level : float
         Nominal coverage of ``lo``/``hi``.
     higher_is_better : bool
         Orientation of the metric.
+    today : float
+        Today's training size (the base of "met now" and of the horizon cap).
+    anchored_on_test : bool
+        Whether today's test score anchors the forecast (else it forecasts
+        cross-validation scores).
     """
 
     query_sizes: FloatArray
@@ -181,6 +149,8 @@ class Extrapolation:
     ceiling: Ceiling
     level: float
     higher_is_better: bool
+    today: float
+    anchored_on_test: bool
     _forecaster: _Forecaster = field(repr=False, compare=False)
 
     def predict(self, sizes: ArrayLike) -> tuple[FloatArray, FloatArray, FloatArray]:
@@ -190,48 +160,19 @@ class Extrapolation:
         return self._to_metric(mean, lo, hi)
 
     def size_for(self, target: float) -> SizeEstimate:
-        """Training-set size needed to reach ``target``.
+        """Training-set size needed to reach ``target`` (see :func:`~.reach.size_for`).
 
-        Parameters
-        ----------
-        target : float
-            Target score in the metric's units (for lower-is-better metrics,
-            reaching means getting at or below it).
-
-        Returns
-        -------
-        SizeEstimate
-            ``n`` from the point forecast, ``lo`` from the optimistic and
-            ``hi`` from the pessimistic interval bound.  When an observed size
-            already meets the target, ``n = lo = hi`` is the smallest such
-            size.  ``reachable`` is False (``n = inf``) when the forecast never
-            reaches the target.
+        A target counts as met only when the forecast at today's size reaches
+        it; sizes beyond :data:`HORIZON_CAP` x today are not forecast.
         """
         if not math.isfinite(target):
             raise ValueError(f"target must be finite; got {target!r}")
         goal = target if self.higher_is_better else -target
         fc = self._forecaster
-        met = fc.curve.sizes[fc.curve.means >= goal]
-        if met.size:
-            n0 = float(met[0])
-            return SizeEstimate(n0, n0, n0, True, f"already met at observed size {n0:g}")
-        grid = fc.curve.last_size * np.geomspace(1.0, _SEARCH_MAX_RATIO, 2000)
-        mean, lo, hi = fc.predict(grid)
-        n_mean, n_opt, n_pess = (_first_reaching(grid, c, goal) for c in (mean, hi, lo))
-        if math.isfinite(n_mean):
-            return SizeEstimate(n_mean, n_opt, n_pess, True, "reached by the forecast mean")
-        shown = self.ceiling.mean
-        if math.isfinite(n_opt):
-            reason = (
-                f"fitted ceiling {shown:.4g} does not reach target {target:.4g}; "
-                f"only the optimistic interval bound reaches it (at n~{n_opt:.3g})"
-            )
-        else:
-            reason = (
-                f"target {target:.4g} is beyond the fitted ceiling {shown:.4g} "
-                f"and its upper interval bound"
-            )
-        return SizeEstimate(math.inf, n_opt, math.inf, False, reason)
+        return size_for(fc.predict, goal, self.today, self._shown, fc.calibration.size_lean)
+
+    def _shown(self, oriented: float) -> float:
+        return oriented if self.higher_is_better else -oriented
 
     def _to_metric(
         self, mean: FloatArray, lo: FloatArray, hi: FloatArray
@@ -239,11 +180,6 @@ class Extrapolation:
         if self.higher_is_better:
             return mean, lo, hi
         return -mean, -hi, -lo
-
-
-def _first_reaching(grid: FloatArray, values: FloatArray, goal: float) -> float:
-    hits = np.nonzero(values >= goal)[0]
-    return float(grid[hits[0]]) if hits.size else math.inf
 
 
 def _as_positive_sizes(values: ArrayLike, name: str) -> FloatArray:
@@ -298,6 +234,9 @@ def fit_forecaster(
     upper: float,
     calibration: Calibration,
     level: float,
+    *,
+    today: float | None = None,
+    oriented_test: float | None = None,
 ) -> _Forecaster:
     """Build the fitted forecaster from validated, oriented inputs."""
     curve = aggregate(sizes, oriented_scores, _noise_floor(oriented_scores, lower, upper))
@@ -309,7 +248,7 @@ def fit_forecaster(
     anchor = w * curve.last_mean + (1.0 - w) * posterior.level_at_last()
     anchor_se = math.sqrt(noise_var / curve.counts[-1])
     z_scale = float(norm.ppf(0.5 + level / 2) / norm.ppf(0.5 + _REFERENCE_LEVEL / 2))
-    return _Forecaster(
+    fc = _Forecaster(
         curve,
         posterior,
         anchor,
@@ -319,21 +258,18 @@ def fit_forecaster(
         z_scale,
         lower,
         upper,
+        today=curve.last_size if today is None else float(today),
     )
+    cv_today = float(fc.predict(np.array([fc.today]))[0][0])
+    gap = 0.0 if oriented_test is None else float(oriented_test) - cv_today
+    room = upper - (cv_today + calibration.test_weight * gap) if math.isfinite(upper) else 0.0
+    return replace(fc, gap=gap, headroom=max(room, 0.0))
 
 
 def _ceiling(fc: _Forecaster) -> Ceiling:
-    """Asymptote: anchor + shrunk asymptotic gain, interval from gain terms."""
-    cal = fc.calibration
-    gain, spread = fc.posterior.asymptotic_gain()
-    mean = fc.anchor + cal.shrink * gain
-    scale = math.sqrt(
-        fc.anchor_se**2 + (cal.kappa_gain * gain) ** 2 + (cal.kappa_spread * spread) ** 2
-    )
-    lo = max(mean - fc.z_scale * cal.z_lo * scale, fc.lower)
-    hi = min(mean + fc.z_scale * cal.z_hi * scale, fc.upper)
-    mean = min(max(mean, fc.lower), fc.upper)
-    return Ceiling(mean, min(lo, mean), max(hi, mean))
+    """The forecast at the horizon cap."""
+    mean, lo, hi = (float(v[0]) for v in fc.predict(np.array([HORIZON_CAP * fc.today])))
+    return Ceiling(mean, lo, hi)
 
 
 def extrapolate(
@@ -344,8 +280,10 @@ def extrapolate(
     level: float = 0.8,
     higher_is_better: bool = True,
     bounds: tuple[float, float] | None = (0.0, 1.0),
+    today: float | None = None,
+    test_score: float | None = None,
     seed: int = 0,
-    calibration: Calibration = DEFAULT_CALIBRATION,
+    calibration: Calibration | None = None,
 ) -> Extrapolation:
     """Extrapolate a learning curve to larger training-set sizes.
 
@@ -366,15 +304,26 @@ def extrapolate(
     bounds : tuple of float or None, default (0.0, 1.0)
         Range of the metric; forecasts, intervals and the ceiling are clipped
         to it, and the upper (for losses: lower) bound caps the asymptote.
+    today : float, optional
+        Training rows the project has now (default: the largest observed
+        size). "Met" means met at this size, and nothing beyond
+        :data:`HORIZON_CAP` times it is forecast.
+    test_score : float, optional
+        Today's score on the test part (a model fitted on ``today`` rows):
+        its gap to the cross-validated forecast at ``today`` carries into the
+        forecast and its interval, which then forecast test scores. Without it
+        the forecast is one of cross-validation scores.
     seed : int, default 0
         Accepted for API stability; the method is deterministic.
     calibration : Calibration, optional
-        Forecaster constants; the default was fitted on measured curves.
+        Forecaster constants; default: those fitted on measured curves, with
+        (:data:`DEFAULT_CALIBRATION`) or without (:data:`CV_CALIBRATION`) a
+        test score.
 
     Returns
     -------
     Extrapolation
-        Forecast with intervals, asymptote and :meth:`Extrapolation.size_for`.
+        Forecast with intervals, ceiling and :meth:`Extrapolation.size_for`.
 
     Raises
     ------
@@ -391,9 +340,24 @@ def extrapolate(
     del seed  # deterministic: profile likelihood over a fixed exponent grid
     n, s = _validate(sizes, scores, level, bounds)
     q = _as_positive_sizes(query_sizes, "query_sizes")
+    if today is not None:
+        _as_positive_sizes([today], "today")
+    if test_score is not None and not math.isfinite(test_score):
+        raise ValueError(f"test_score must be finite; got {test_score!r}")
+    if calibration is None:
+        calibration = CV_CALIBRATION if test_score is None else DEFAULT_CALIBRATION
     lower, upper = _oriented_bounds(bounds, higher_is_better)
-    oriented = s if higher_is_better else -s
-    fc = fit_forecaster(n, oriented, lower, upper, calibration, level)
+    sign = 1.0 if higher_is_better else -1.0
+    fc = fit_forecaster(
+        n,
+        sign * s,
+        lower,
+        upper,
+        calibration,
+        level,
+        today=today,
+        oriented_test=None if test_score is None else sign * test_score,
+    )
     mean, lo, hi = fc.predict(q)
     family = "last_value" if not np.any(fc.posterior.b > 0) else "pow3-ensemble"
     ceiling = _ceiling(fc)
@@ -409,5 +373,7 @@ def extrapolate(
         ceiling=ceiling,
         level=level,
         higher_is_better=higher_is_better,
+        today=fc.today,
+        anchored_on_test=test_score is not None,
         _forecaster=fc,
     )

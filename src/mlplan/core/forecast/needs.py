@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -16,10 +16,11 @@ from mlplan.errors import MetricError
 from mlplan.records.forecast import Forecast, LearningCurve, RungForecast, TargetNeed
 from mlplan.schema.plan import MetricSection, Plan
 
-__all__ = ["default_forecast_rungs", "forecast_event", "forecast_from_curves"]
+__all__ = ["best_rung", "default_forecast_rungs", "forecast_event", "forecast_from_curves"]
 
 
-_GRID_STEPS = (0.1, 0.25, 0.5, 0.75)
+#: Automatic target levels: these shares of the way from today's forecast to the ceiling.
+_GRID_STEPS = (0.25, 0.5, 0.75, 0.95)
 
 
 def forecast_from_curves(
@@ -31,6 +32,7 @@ def forecast_from_curves(
     n_train: int,
     measured: Sequence[str],
     targets: Sequence[float] | None = None,
+    test_scores: Mapping[str, float] | None = None,
 ) -> Forecast:
     """Extrapolate measured learning curves and say how much data each target needs.
 
@@ -41,35 +43,59 @@ def forecast_from_curves(
     plan, policy, dataset
         The plan (requirement, labelling cost), its metric policy and the data.
     n_train
-        Training rows the project has now.
+        Training rows the project has now: "met" means met at this size.
     measured
         The rungs whose curves were asked for (for the pre-training hint).
     targets
         Target levels of the plan's metric; default: the requirement (when the plan
-        states one for its metric) and a grid between today's value and the bound.
+        states one for its metric) and levels between each rung's forecast today
+        and its forecast ceiling.
+    test_scores
+        Per rung, today's test score of the plan's metric (the ladder's final fit
+        on ``n_train`` rows): the forecast is then one of test scores, with the
+        gap between cross-validation and test carried into it. Rungs without one
+        forecast cross-validation scores, and the notes say so.
     """
     requirement = _requirement(plan.baselines.requirement, plan.metric)
     bounds = None if policy.kind == "formula" else policy.value_range
     per_rung = []
-    notes = []
+    notes: list[str] = []
+    anchored: list[str] = []
+    unanchored: list[str] = []
     for curve in curves:
         sizes, scores = np.asarray(curve.sizes, float), np.asarray(curve.scores, float)
         keep = np.isfinite(scores)
+        notes.extend(f"{curve.rung}: {note}" for note in curve.notes)
         if len(np.unique(sizes[keep])) < 2:
             notes.append(f"{curve.rung}: the metric is undefined at most sizes; no forecast")
             continue
-        levels = _target_levels(targets, requirement, curve, policy, bounds)
+        test = (test_scores or {}).get(curve.rung)
+        test = float(test) if test is not None and math.isfinite(test) else None
+        (anchored if test is not None else unanchored).append(curve.rung)
+        fitted = extrapolate(
+            sizes[keep],
+            scores[keep],
+            _query_sizes(curve, n_train),
+            higher_is_better=policy.higher_is_better,
+            bounds=bounds,
+            today=n_train,
+            test_score=test,
+        )
+        levels = _target_levels(targets, requirement, fitted, policy, bounds)
         per_rung.append(
             _rung_forecast(
-                curve,
-                sizes[keep],
-                scores[keep],
-                levels,
-                policy,
-                bounds,
-                plan.data.labelling_cost_per_example,
-                n_have=n_train,
+                curve, fitted, levels, plan.data.labelling_cost_per_example, n_train, test
             )
+        )
+    if anchored:
+        notes.append(
+            f"{', '.join(anchored)}: forecasts of test scores, anchored on today's test score "
+            "(the gap between cross-validation and test is carried forward and widens the band)"
+        )
+    if unanchored:
+        notes.append(
+            f"{', '.join(unanchored)}: forecasts of cross-validation scores (no test score of "
+            "this rung on today's rows; 'mlplan run --forecast' anchors them on the test)"
         )
     hint = _pretraining_hint(per_rung, measured, dataset, n_train, requirement)
     return Forecast(
@@ -84,21 +110,19 @@ def forecast_from_curves(
     )
 
 
+def _query_sizes(curve: LearningCurve, n_train: int) -> np.ndarray:
+    """Where the chart draws the forecast: from the largest measured size to 16x today."""
+    return np.geomspace(min(curve.n_available, n_train), 16 * n_train, 25)
+
+
 def _rung_forecast(
     curve: LearningCurve,
-    sizes: np.ndarray,
-    scores: np.ndarray,
+    fitted: Extrapolation,
     levels: list[float],
-    policy: MetricPolicy,
-    bounds: tuple[float, float] | None,
     cost_per: float | None,
-    *,
     n_have: int,
+    test: float | None,
 ) -> RungForecast:
-    query = np.geomspace(curve.n_available, 16 * curve.n_available, 25)
-    fitted: Extrapolation = extrapolate(
-        sizes, scores, query, higher_is_better=policy.higher_is_better, bounds=bounds
-    )
     seconds_at = _fit_time_model(curve)
     needs = []
     for level in levels:
@@ -121,8 +145,11 @@ def _rung_forecast(
                 cost_lo=costs[1],
                 cost_hi=costs[2],
                 fit_seconds=seconds_at(estimate.n) if estimate.reachable else None,
+                met_now=estimate.met_now,
+                capped=estimate.capped,
             )
         )
+    today, today_lo, today_hi = (float(v[0]) for v in fitted.predict([n_have]))
     return RungForecast(
         rung=curve.rung,
         curve=curve,
@@ -135,6 +162,10 @@ def _rung_forecast(
         ceiling_lo=float(fitted.ceiling.lo),
         ceiling_hi=float(fitted.ceiling.hi),
         needs=tuple(needs),
+        today=today,
+        today_lo=today_lo,
+        today_hi=today_hi,
+        test_score=test,
     )
 
 
@@ -206,10 +237,11 @@ def _requirement(requirement: dict[str, float], metric: MetricSection) -> float 
 def _target_levels(
     targets: Sequence[float] | None,
     requirement: float | None,
-    curve: LearningCurve,
+    fitted: Extrapolation,
     policy: MetricPolicy,
     bounds: tuple[float, float] | None,
 ) -> list[float]:
+    """The levels asked for, else the requirement and levels from today to the ceiling."""
     if targets:
         levels = [float(t) for t in targets]
         if bounds is not None:
@@ -220,24 +252,60 @@ def _target_levels(
                         f"[{bounds[0]}, {bounds[1]}]"
                     )
         return levels
-    _, means = curve.means()
-    today = float(means[-1])
-    if policy.higher_is_better:
-        best = bounds[1] if bounds and math.isfinite(bounds[1]) else today + abs(today)
-        grid = [today + step * (best - today) for step in _GRID_STEPS]
-    else:
-        best = bounds[0] if bounds and math.isfinite(bounds[0]) else 0.0
-        grid = [today - step * (today - best) for step in _GRID_STEPS]
-    levels = [*([requirement] if requirement is not None else []), *grid]
-    return sorted(set(round(v, 4) for v in levels), reverse=not policy.higher_is_better)
+    today = float(fitted.predict([fitted.today])[0][0])
+    ceiling = fitted.ceiling.mean
+    grid = [today + step * (ceiling - today) for step in _GRID_STEPS]
+    digits = _digits(today, ceiling)
+    # a flat curve leaves no room between today and the ceiling: no automatic level
+    chosen = {round(v, digits) for v in grid} - {round(today, digits)}
+    if requirement is not None:
+        chosen.add(requirement)
+    return sorted(chosen, reverse=not policy.higher_is_better)
+
+
+def _digits(today: float, ceiling: float) -> int:
+    """Decimals that tell the automatic levels apart (at least 4)."""
+    span = abs(ceiling - today)
+    if span == 0 or not math.isfinite(span):
+        return 4
+    return max(4, math.ceil(-math.log10(span)) + 2)
+
+
+def best_rung(result: Forecast) -> RungForecast | None:
+    """The rung the summary speaks for.
+
+    With a requirement: the rung that reaches it with the fewest examples (met now
+    first), else the one with the highest ceiling; without one, the best forecast
+    today.
+    """
+    if not result.rungs:
+        return None
+    sign = 1.0 if result.higher_is_better else -1.0
+
+    def today(rung: RungForecast) -> float:
+        return sign * (rung.today if rung.today is not None else rung.mean[0])
+
+    if result.requirement is None:
+        return max(result.rungs, key=today)
+
+    def need(rung: RungForecast) -> tuple[float, float]:
+        wanted = [n for n in rung.needs if n.target == result.requirement]
+        n = wanted[0].n if wanted and wanted[0].reachable else math.inf
+        return (n, -sign * rung.ceiling)
+
+    return min(result.rungs, key=need)
 
 
 def forecast_event(result: Forecast) -> dict[str, Any]:
-    """What the store keeps: a summary other tools (advice, portfolio) can read."""
-    best = result.rungs[0] if result.rungs else None
-    if best is not None:
-        sign = 1.0 if result.higher_is_better else -1.0
-        best = max(result.rungs, key=lambda r: sign * r.mean[0])
+    """What the store keeps: a summary other tools (advice, portfolio) can read.
+
+    Keys read by advice (ADV014) and the portfolio: ``rung``, ``n_train``,
+    ``requirement``, ``ceiling`` and ``targets`` (each with ``target``, ``n``,
+    ``lo``, ``hi``, ``reachable``, ``cost``, and ``met_now``, ``capped``,
+    ``reason``); ``today`` is the forecast at today's size, ``scores`` says
+    whether it forecasts test or cross-validation scores.
+    """
+    best = best_rung(result)
     targets = (
         [
             {
@@ -247,6 +315,9 @@ def forecast_event(result: Forecast) -> dict[str, Any]:
                 "hi": need.hi,
                 "reachable": need.reachable,
                 "cost": need.cost,
+                "met_now": need.met_now,
+                "capped": need.capped,
+                "reason": need.reason,
             }
             for need in best.needs
         ]
@@ -261,6 +332,14 @@ def forecast_event(result: Forecast) -> dict[str, Any]:
             "n_train": result.n_train,
             "requirement": result.requirement,
             "ceiling": best.ceiling if best else None,
+            "ceiling_lo": best.ceiling_lo if best else None,
+            "ceiling_hi": best.ceiling_hi if best else None,
+            "today": None
+            if best is None
+            else {"mean": best.today, "lo": best.today_lo, "hi": best.today_hi},
+            "scores": None
+            if best is None
+            else ("test" if best.test_score is not None else "cross-validation"),
             "targets": targets,
             "forecast": result.to_dict(),
         }

@@ -6,6 +6,7 @@ import numpy as np
 from matplotlib.axes import Axes
 from numpy.typing import ArrayLike
 
+from mlplan.core.forecast.calibration import HORIZON_CAP
 from mlplan.io.report.chart_text import literal, plain_text
 from mlplan.io.report.figures import ImageFormat, new_figure, to_bytes
 from mlplan.records.forecast import Forecast
@@ -46,6 +47,18 @@ def _curves(ax: Axes, result: Forecast) -> None:
             label=f"{literal(rung.rung)} (forecast)",
         )
         ax.fill_between(rung.query_sizes, rung.lo, rung.hi, color=colour, alpha=0.15, lw=0)
+        if rung.today is not None and rung.today_lo is not None and rung.today_hi is not None:
+            ax.errorbar(
+                [result.n_train],
+                [rung.today],
+                yerr=[[rung.today - rung.today_lo], [rung.today_hi - rung.today]],
+                fmt="s",
+                color=colour,
+                capsize=4,
+                label=f"{literal(rung.rung)} forecast today",
+            )
+        if rung.test_score is not None:
+            ax.plot([result.n_train], [rung.test_score], "x", color=colour, ms=9, mew=2)
         for need in rung.needs:
             crossing = need.target == result.requirement and need.reachable
             if crossing and np.isfinite(need.hi):
@@ -55,7 +68,8 @@ def _curves(ax: Axes, result: Forecast) -> None:
     ax.set_xscale("log")
     ax.set_xlabel("training examples")
     ax.set_ylabel(literal(result.metric, 120))
-    ax.set_title("learning curves, 80 % forecast band")
+    scores = "test" if any(r.test_score is not None for r in result.rungs) else "cross-validation"
+    ax.set_title(f"learning curves, 80 % band of {scores} scores (x: test today)")
     ax.grid(alpha=0.3)
     ax.legend(frameon=False, fontsize=8)
 
@@ -68,7 +82,7 @@ def _needs(ax: Axes, result: Forecast) -> None:
         targets = np.array([x.target for x in reachable])
         needed = np.array([x.n for x in reachable])
         lo = np.array([x.lo for x in reachable])
-        cap = 10 * max(needed.max(), result.n_train)  # an open upper edge is drawn up to here
+        cap = HORIZON_CAP * result.n_train  # an open upper edge is drawn up to the horizon
         hi = np.array([min(x.hi, cap) for x in reachable])
         ax.errorbar(
             targets,
@@ -88,7 +102,9 @@ def _needs(ax: Axes, result: Forecast) -> None:
     ax.set_yscale("log")
     ax.set_xlabel(f"target {literal(result.metric, 120)}")
     ax.set_ylabel("training examples needed")
-    ax.set_title("data needed per target, 80 % interval (dotted: not reachable)")
+    ax.set_title(
+        f"data needed per target, 80 % interval\n(dotted: not within {HORIZON_CAP:g}x today)"
+    )
     ax.grid(alpha=0.3)
     price = result.cost_per_example
     if price:
