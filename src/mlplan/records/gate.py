@@ -7,6 +7,8 @@ from typing import Any, Literal
 
 from numpy.typing import NDArray
 
+from mlplan.records.display import HtmlDisplay
+
 __all__ = ["Contender", "GateResult", "RuleKind", "RuleResult", "RuleStatus", "TestSetCheck"]
 
 RuleKind = Literal["test_set", "constraint", "non_inferiority", "floor", "must_beat"]
@@ -110,7 +112,7 @@ class TestSetCheck:
 
 
 @dataclass(frozen=True, kw_only=True)
-class GateResult:
+class GateResult(HtmlDisplay):
     """The gate's verdict and every rule behind it.
 
     Attributes

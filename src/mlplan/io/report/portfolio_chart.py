@@ -21,7 +21,9 @@ QUADRANTS = {
 }
 
 
-def portfolio_chart(result: PortfolioResult, *, fmt: Literal["png", "svg"] = "png") -> bytes:
+def portfolio_chart(
+    result: PortfolioResult, *, fmt: Literal["png", "svg"] = "png", highlight: str | None = None
+) -> bytes:
     """Render the impact × feasibility chart.
 
     Parameters
@@ -30,6 +32,8 @@ def portfolio_chart(result: PortfolioResult, *, fmt: Literal["png", "svg"] = "pn
         The ranked portfolio.
     fmt : {"png", "svg"}, default "png"
         Image format.
+    highlight : str, optional
+        An idea's name: drawn larger, the others faded (its one-pager's chart).
 
     Returns
     -------
@@ -56,14 +60,16 @@ def portfolio_chart(result: PortfolioResult, *, fmt: Literal["png", "svg"] = "pn
         xlo, xhi = idea.feasibility_band
         ylo, yhi = idea.impact_band
         colour = colours(i % 10)
+        faded = highlight is not None and idea.name != highlight
         ax.errorbar(
             x,
             y,
             xerr=[[max(x - xlo, 0.0)], [max(xhi - x, 0.0)]],
             yerr=[[max(y - ylo, 0.0)], [max(yhi - y, 0.0)]],
             fmt="o" if idea.is_measured else "s",
-            markersize=9,
+            markersize=13 if idea.name == highlight else 9,
             color=colour,
+            alpha=0.3 if faded else 1.0,
             markerfacecolor=colour if idea.is_measured else "white",
             markeredgewidth=2,
             capsize=4,
@@ -71,6 +77,7 @@ def portfolio_chart(result: PortfolioResult, *, fmt: Literal["png", "svg"] = "pn
             zorder=3,
         )
         label = f"{idea.rank}. {idea.name}" + (" (measured)" if idea.is_measured else "")
+        label = label.replace("$", r"\$")  # names show as written, never as math
         right_side = x > 3.6
         ax.annotate(
             label,
@@ -83,6 +90,7 @@ def portfolio_chart(result: PortfolioResult, *, fmt: Literal["png", "svg"] = "pn
             fontsize=9,
             color=colour,
             fontweight="bold",
+            alpha=0.45 if faded else 1.0,
             bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.8},
         )
     ax.set_xlabel("feasibility (1 hard – 5 easy): data, accuracy requirement, difficulty")
