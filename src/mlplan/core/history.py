@@ -78,9 +78,5 @@ def changes(before: IndexRow, after: IndexRow) -> tuple[Change, ...]:
                 + (f" (closed: {', '.join(closed)})" if closed else ""),
             )
         )
-    out = []
-    for what, old, new in lines:
-        a, b = _text(old), _text(new)
-        if a != b:
-            out.append(Change(what=what, before=a, after=b))
-    return tuple(out)
+    shown = ((what, _text(old), _text(new)) for what, old, new in lines)
+    return tuple(Change(what=w, before=a, after=b) for w, a, b in shown if a != b)

@@ -279,7 +279,7 @@ def diagnose_run(
         )  # fmt: skip
     n_pos = int(np.count_nonzero(truth == 1)) if task == "binary" else None
     diagnosed = tuple(diagnose(m, truth, task, names) for m in models)
-    lines = ()
+    lines: tuple[ConstraintLine, ...] = ()
     if task == "binary" and n_pos is not None:
         lines = constraint_lines(constraints, n_pos, int(truth.size) - n_pos)
     return RunDiagnostics(

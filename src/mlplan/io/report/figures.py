@@ -26,7 +26,7 @@ def new_figure(width: float, height: float, *, dpi: int = 110) -> Figure:
 
 
 def to_bytes(figure: Figure, image_format: ImageFormat = "png") -> bytes:
-    """The figure as PNG or SVG bytes (laid out tightly; no timestamp in SVG)."""
+    """The figure as PNG or SVG bytes (cropped to what is drawn; no timestamp in SVG)."""
     buffer = io.BytesIO()
     metadata = {"Date": None} if image_format == "svg" else None
     figure.savefig(buffer, format=image_format, bbox_inches="tight", metadata=metadata)

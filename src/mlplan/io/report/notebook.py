@@ -32,7 +32,8 @@ def run_html(result: Any) -> str:
     inputs = ReportInputs()
     charts = run_charts(result, inputs)
     embedded = {c.name: {"src": png_uri(c.png), "alt": c.alt, "caption": c.caption} for c in charts}
-    return _render("run", **report_context(result, inputs, embedded))
+    context = report_context(result, inputs, embedded)
+    return _render("run", **context, outputs=dict(result.outputs))
 
 
 def advice_html(advice: Any) -> str:

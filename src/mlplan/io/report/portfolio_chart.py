@@ -102,7 +102,6 @@ def portfolio_chart(
         fontsize=10,
     )
     ax.grid(alpha=0.2)
-    fig.tight_layout()
     buffer = io.BytesIO()
     fig.savefig(buffer, format=fmt, metadata={"Date": None} if fmt == "svg" else None)
     return buffer.getvalue()
