@@ -473,6 +473,8 @@ def report(
     """Regenerate a stored run's report, and the index page of every run (reads only)."""
     import webbrowser
 
+    from rich.markup import escape
+
     from mlplan.app.report import report as write_report
 
     files = write_report(plan, run_id=run_id, against=against)
@@ -482,6 +484,6 @@ def report(
         out.print(f"report of run #{files.run_id}: {files.report}", highlight=False)
         out.print(f"index of every run: {files.index}", highlight=False)
         for note in files.notes[1:]:
-            out.print(f"[dim]· {note}[/]", highlight=False)
+            out.print(f"[dim]· {escape(note)}[/]", highlight=False)
     if open_page:
         webbrowser.open(Path(files.report).resolve().as_uri())

@@ -109,10 +109,7 @@ def write_reports(
     out = Path(folder)
     inputs = inputs or ReportInputs()
     charts = run_charts(result, inputs)
-    written = {
-        f"png_{c.name}": write_atomically(out / CHART_FOLDER / f"{c.name}.png", c.png)
-        for c in charts
-    }
+    written: dict[str, Path] = {}
     written["html"] = write_atomically(
         out / "report.html", render_html(result, inputs, index_link=index_link, charts=charts)
     )
@@ -123,5 +120,9 @@ def write_reports(
     if inputs.diagnostics is not None:
         written["json_diagnostics"] = write_atomically(
             out / "diagnostics.json", json.dumps(inputs.diagnostics.to_dict(), indent=2)
+        )
+    for chart in charts:  # beside the Markdown report, which links them
+        written[f"png_{chart.name}"] = write_atomically(
+            out / CHART_FOLDER / f"{chart.name}.png", chart.png
         )
     return written
