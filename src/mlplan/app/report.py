@@ -218,6 +218,18 @@ def _index_row(
     )
 
 
+def _pair(ids: list[int], chosen: int, against: int | None) -> tuple[int, int] | None:
+    """The two runs "what changed" compares, older first: ``chosen`` and ``against``, else
+    the run before ``chosen`` (the one after it when it is the first)."""
+    if against is None:
+        earlier = [i for i in ids if i < chosen]
+        later = [i for i in ids if i > chosen]
+        against = earlier[-1] if earlier else (later[0] if later else None)
+    if against is None or against == chosen:
+        return None
+    return (min(chosen, against), max(chosen, against))
+
+
 def _index(
     ctx: Context,
     runs: list[RunRow],
@@ -234,7 +246,7 @@ def _index(
         link = Path(folder.relative_to(output), "report.html").as_posix() if written else None
         rows.append(_index_row(ctx, row, _next(runs, row.id), events, link))
     by_id = {r.run_id: r for r in rows}
-    before = against if against is not None else max((i for i in by_id if i < chosen), default=None)
+    pair = _pair(sorted(by_id), chosen, against)
     policy = ctx.policy
     requirement = next(
         (v for k, v in ctx.plan.baselines.requirement.items() if policy.name.startswith(k)), None
@@ -247,8 +259,8 @@ def _index(
         higher_is_better=policy.higher_is_better,
         requirement=requirement,
         rows=tuple(rows),
-        compared=(before, chosen) if before is not None else None,
-        changes=changes(by_id[before], by_id[chosen]) if before is not None else (),
+        compared=pair,
+        changes=changes(by_id[pair[0]], by_id[pair[1]]) if pair else (),
         notes=tuple(
             f"runs measured with another metric ({m}) are left out of the chart" for m in other
         ),
