@@ -18,8 +18,8 @@ Examples
 >>> @dataclass(frozen=True)
 ... class Note(HtmlDisplay):
 ...     text: str
->>> Note("<b>hi</b>")._repr_html_()[:40]
-'<pre class="mlplan-text">Note(text=&#x27;&lt;'
+>>> Note("<b>hi</b>")._repr_html_()
+'<pre class="mlplan-text">Note(text=&#x27;&lt;b&gt;hi&lt;/b&gt;&#x27;)</pre>'
 >>> register_html("Note", lambda note: f"<p>{len(note.text)} characters</p>")
 >>> Note("hello")._repr_html_()
 '<p>5 characters</p>'
