@@ -74,3 +74,11 @@ def _scores(table: pd.DataFrame, ids: pd.Series, noise: float, seed: int) -> pd.
 
 def _write_plan(folder: Path, requirement: float) -> None:
     (folder / "mlplan.yaml").write_text(PLAN.replace("REQUIREMENT", str(requirement)))
+
+
+@dataclass(frozen=True)
+class Reported:
+    """What ``mlplan report --run 1`` and ``mlplan report --json`` printed (real entry point)."""
+
+    earlier: str
+    latest: dict

@@ -6,12 +6,11 @@ import contextlib
 import io
 import json
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 import pytest
-from _project import COLUMNS, MODEL, Project, _scores, _write_plan
+from _project import COLUMNS, MODEL, Project, Reported, _scores, _write_plan
 from demo_data import flight_delays
 
 import mlplan
@@ -89,14 +88,6 @@ def portfolio(tmp_path_factory: pytest.TempPathFactory):
     folder = tmp_path_factory.mktemp("portfolio")
     (folder / "ideas.yaml").write_text(IDEAS)
     return mlplan.portfolio(folder / "ideas.yaml", out=folder / "out")
-
-
-@dataclass(frozen=True)
-class Reported:
-    """What ``mlplan report --run 1`` and ``mlplan report --json`` printed (real entry point)."""
-
-    earlier: str
-    latest: dict
 
 
 @pytest.fixture(scope="session")

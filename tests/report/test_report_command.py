@@ -10,9 +10,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from _pages import read_page
-from _project import MODEL, Project
+from _project import MODEL, Project, Reported
 
-from conftest import Reported
 from mlplan.app.context import Context
 
 
