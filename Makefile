@@ -20,12 +20,19 @@ $(VENV)/.test: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install -q -e ".[test,dev,torch]"
 	touch $@ $(VENV)/.demo
 
+# The flight-delay project end to end (examples/flights/README.md walks through it): data,
+# frozen split, a model trained elsewhere, the ladder with a forecast, a first champion,
+# a degraded candidate the gate must catch (exit code 1), and the report of every run.
 demo: $(VENV)/.demo
 	$(BIN)/python $(DEMO)/prepare.py
 	$(BIN)/mlplan split -p $(DEMO) --export $(DEMO)/split
 	$(BIN)/python $(DEMO)/train_elsewhere.py
-	$(BIN)/mlplan run -p $(DEMO)
-	$(BIN)/mlplan status -p $(DEMO)
+	$(BIN)/mlplan run -p $(DEMO) --forecast
+	$(BIN)/mlplan gate -p $(DEMO) --candidate $(DEMO)/preds/blend.parquet --name blend-elsewhere \
+		--accept --reason "first champion: the best model on the ladder"
+	$(BIN)/mlplan gate -p $(DEMO) --candidate $(DEMO)/preds/blend-no-weather.parquet; \
+		test $$? -eq 1 && echo "the gate caught the degraded candidate (exit code 1)"
+	$(BIN)/mlplan report -p $(DEMO)
 
 test: $(VENV)/.test
 	$(BIN)/python -m pytest -q -m "not slow" -p no:cacheprovider

@@ -38,6 +38,7 @@ def test_public_names_are_pinned() -> None:
         "init",
         "load_plan",
         "portfolio",
+        "report",
         "run",
         "split",
         "stage",

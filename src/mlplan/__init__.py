@@ -3,7 +3,8 @@
 Every command of the ``mlplan`` CLI is a function here with the same name and
 arguments: :func:`init`, :func:`run`, :func:`baseline`, :func:`split`,
 :func:`evaluate`, :func:`advise`, :func:`accept`, :func:`forecast`, :func:`gate`,
-:func:`portfolio`, :func:`stage`, :func:`status` and :func:`history`.
+:func:`portfolio`, :func:`report`, :func:`stage`, :func:`status` and
+:func:`history`.
 
 The package is layered (``docs/architecture.md``): :mod:`mlplan.records` and
 :mod:`mlplan.schema` at the bottom, the engines of :mod:`mlplan.core` above them,
@@ -54,6 +55,7 @@ _EXPORTS = {
     "init": "mlplan.app.init",
     "load_plan": "mlplan.io.plan.load",
     "portfolio": "mlplan.app.portfolio",
+    "report": "mlplan.app.report",
     "run": "mlplan.app.run",
     "split": "mlplan.app.split",
     "stage": "mlplan.app.stage",
@@ -94,6 +96,7 @@ __all__ = [
     "init",
     "load_plan",
     "portfolio",
+    "report",
     "run",
     "split",
     "stage",
@@ -109,6 +112,7 @@ if TYPE_CHECKING:
     from mlplan.app.gate import gate
     from mlplan.app.init import init
     from mlplan.app.portfolio import portfolio
+    from mlplan.app.report import report
     from mlplan.app.run import run
     from mlplan.app.split import split
     from mlplan.app.stage import accept, stage

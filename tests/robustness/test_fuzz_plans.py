@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from _robust import BASE_PLAN, one_line
+from _robust import BASE_PLAN, cpu_bounded, one_line
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -26,7 +26,7 @@ from mlplan.schema.plan import Plan
 EXAMPLES = int(os.environ.get("MLPLAN_FUZZ_EXAMPLES", "200"))
 FUZZ = settings(
     max_examples=EXAMPLES,
-    deadline=3000,  # generous for a shared machine; a hang (minutes) still fails
+    deadline=None,  # bounded by CPU time in the tests (`within`), not wall time
     database=None,
     suppress_health_check=[HealthCheck.too_slow],
 )
@@ -95,6 +95,7 @@ def _outcome(text: str) -> Plan | None:
 
 @FUZZ
 @given(values)
+@cpu_bounded(5.0)
 def test_any_yaml_document(document: Any) -> None:
     """Whatever a YAML document holds, the loader gives a plan or one line."""
     _outcome(yaml.safe_dump(document, allow_unicode=True))
@@ -102,6 +103,7 @@ def test_any_yaml_document(document: Any) -> None:
 
 @FUZZ
 @given(st.text(CHARS, max_size=300))
+@cpu_bounded(5.0)
 def test_any_text(text: str) -> None:
     """Arbitrary characters (control characters, lone surrogates...) included."""
     _outcome(text)
@@ -117,6 +119,7 @@ TOKENS = [
 
 @FUZZ
 @given(st.lists(st.sampled_from(TOKENS), max_size=60))
+@cpu_bounded(5.0)
 def test_yaml_token_soup(tokens: list[str]) -> None:
     """Anchors, aliases, merges, tags, directives and documents in any order."""
     _outcome("".join(tokens))
@@ -155,6 +158,7 @@ def _mutated(data: Any, path: tuple[Any, ...], how: str, value: Any, key: str) -
 
 @FUZZ
 @given(st.data())
+@cpu_bounded(5.0)
 def test_mutations_of_a_valid_plan(data: st.DataObject) -> None:
     """One to three changes anywhere in a valid plan: replace, delete or add a value."""
     plan: Any = VALID
@@ -179,6 +183,7 @@ def test_mutations_of_a_valid_plan(data: st.DataObject) -> None:
         max_size=4,
     )
 )
+@cpu_bounded(5.0)
 def test_text_edits_of_a_valid_plan(edits: list[tuple[int, int, str]]) -> None:
     """Characters deleted and inserted in the plan's text (indentation, quotes, colons...)."""
     text = BASE_PLAN
@@ -200,6 +205,7 @@ def test_text_edits_of_a_valid_plan(edits: list[tuple[int, int, str]]) -> None:
         st.lists(st.sampled_from(TOKENS), max_size=40).map("".join),
     )
 )
+@cpu_bounded(5.0)
 def test_the_command_line_on_fuzzed_plan_files(cli, text: str) -> None:
     """The same documents as plan files, through ``mlplan status``: exit 0, or one line."""
     with tempfile.TemporaryDirectory() as folder:

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
-from _robust import one_line
+from _robust import cpu_bounded, one_line
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
@@ -29,7 +29,7 @@ from mlplan.schema.plan import DataSection
 EXAMPLES = int(os.environ.get("MLPLAN_FUZZ_EXAMPLES", "100"))
 FUZZ = settings(
     max_examples=EXAMPLES,
-    deadline=3000,
+    deadline=None,  # bounded by CPU time in the tests (`within`), not wall time
     database=None,
     suppress_health_check=[HealthCheck.too_slow],
 )
@@ -130,6 +130,7 @@ def _read(path: Path, task: str, **columns: str) -> None:
     task=st.sampled_from(sorted(DATASETS)),
     suffix=st.sampled_from([".csv", ".parquet", ".tsv"]),
 )
+@cpu_bounded(5.0)
 def test_any_predictions_table(frame: pd.DataFrame, task: str, suffix: str) -> None:
     """Tables written as CSV, TSV or Parquet (when pyarrow can hold them)."""
     with tempfile.TemporaryDirectory() as folder:
@@ -147,6 +148,7 @@ def test_any_predictions_table(frame: pd.DataFrame, task: str, suffix: str) -> N
     suffix=st.sampled_from([".csv", ".parquet", ".tsv", ".pq", ".json", ""]),
     task=st.sampled_from(sorted(DATASETS)),
 )
+@cpu_bounded(5.0)
 def test_any_bytes_as_a_predictions_file(content: bytes, suffix: str, task: str) -> None:
     """Random bytes with any suffix: refused in one line, never a parser's traceback."""
     with tempfile.TemporaryDirectory() as folder:
@@ -162,6 +164,7 @@ def test_any_bytes_as_a_predictions_file(content: bytes, suffix: str, task: str)
     score=st.sampled_from(["score", "proba", "zz", "key"]),
     label=st.sampled_from(["label", "pred", "zz", "x"]),
 )
+@cpu_bounded(5.0)
 def test_column_options_name_any_column(frame, task: str, score: str, label: str) -> None:
     """``score_column`` / ``label_column`` / ``id_column`` naming present or absent columns."""
     with tempfile.TemporaryDirectory() as folder:
@@ -184,6 +187,7 @@ def evaluated_project(cli, project: Path) -> tuple[Path, list[str]]:
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )
 @given(st.data())
+@cpu_bounded(5.0)
 def test_the_command_line_on_fuzzed_predictions(cli, evaluated_project, data) -> None:
     """``mlplan evaluate`` on mangled versions of a good file: exit 0, or exit 2 in one line."""
     project, ids = evaluated_project

@@ -204,6 +204,7 @@ def gate(
                         "accepted": promoted,
                         "who": who(),
                         "predictions_fingerprint": predictions_fingerprint(pred, score),
+                        "rules": [rule.to_dict() for rule in result.rules],  # for the report
                     },
                 )
 

@@ -18,6 +18,7 @@ from mlplan.app.evidence import latest_forecast
 from mlplan.app.execution import execution_cluster
 from mlplan.app.forecast import measure_forecast
 from mlplan.app.measure import evaluate_models, measure_ladder
+from mlplan.app.report_inputs import forecast_from_dict, reference_kinds, run_diagnostics
 from mlplan.core.advise.engine import judge
 from mlplan.core.advise.evidence import assemble_evidence
 from mlplan.core.forecast.needs import forecast_event
@@ -26,8 +27,10 @@ from mlplan.io.report.forecast import write_forecast
 from mlplan.io.report.render import write_reports as write_run_reports
 from mlplan.io.store import Tx, utc_now
 from mlplan.records.advice import Advice
+from mlplan.records.evaluation import Evaluation
 from mlplan.records.forecast import Forecast
 from mlplan.records.predictions import Predictions
+from mlplan.records.report import ReportInputs
 from mlplan.records.run import RunResult
 
 __all__ = ["run"]
@@ -140,9 +143,10 @@ def run(
         )
         assert run_id is not None
         output = ctx.output
+        inputs = _report_inputs(ctx, evaluations, predictions, sizes) if write_reports else None
     result = replace(result, run_id=run_id, advice=replace(advice, run_id=run_id), forecast=sizes)
-    if write_reports:
-        result = _with_reports(result, output)
+    if inputs is not None:
+        result = _with_reports(result, output, inputs)
     return result
 
 
@@ -182,6 +186,11 @@ def _write(
                 "best_value": best.value if best else None,
                 "n_train": result.n_train,
                 "n_test": result.n_test,
+                "n_rows": result.n_rows,
+                "n_rows_total": result.n_rows_total,
+                "task_reason": result.task_reason,
+                "split_strategy": result.split_strategy,
+                "columns": result.columns,
                 "requirement": result.requirement,
                 "notes": list(result.notes),
                 "warnings": [asdict(w) for w in result.warnings],
@@ -199,8 +208,27 @@ def _write(
     return run_id
 
 
-def _with_reports(result: RunResult, folder: Path) -> RunResult:
-    outputs = dict(write_run_reports(result, folder))
+def _report_inputs(
+    ctx: Context,
+    evaluations: list[Evaluation],
+    predictions: dict[str, Predictions],
+    sizes: Forecast | None,
+) -> ReportInputs:
+    """What the report shows beside the run: its models' diagnostics, the forecast in force."""
+    _, test_pos = ctx.split.positions(ctx.dataset)
+    arrays = {name: _arrays(p) for name, p in predictions.items()}
+    stored = None if sizes is not None else latest_forecast(ctx.store, ctx.policy.name)
+    return ReportInputs(
+        diagnostics=run_diagnostics(ctx, ctx.dataset.y[test_pos], evaluations, arrays),
+        forecast=forecast_from_dict(stored["forecast"])
+        if stored and stored.get("forecast")
+        else None,
+        kinds=reference_kinds(ctx.plan),
+    )
+
+
+def _with_reports(result: RunResult, folder: Path, inputs: ReportInputs) -> RunResult:
+    outputs = dict(write_run_reports(result, folder, inputs, index_link=None))
     if result.forecast is not None:
         outputs.update(write_forecast(result.forecast, folder))
     return replace(result, outputs={k: str(v) for k, v in outputs.items()})

@@ -518,3 +518,39 @@ def export(
         f"{len(result.artifacts)} artifacts)",
         highlight=False,
     )
+
+
+@app.command()
+def report(
+    plan: PlanOption = None,
+    run_id: Annotated[
+        int | None, typer.Option("--run", help="Run to report [default: latest].")
+    ] = None,
+    against: Annotated[
+        int | None,
+        typer.Option(
+            "--against", help="Run that 'what changed' compares with [default: the one before]."
+        ),
+    ] = None,
+    open_page: Annotated[
+        bool, typer.Option("--open", help="Open the report in the default browser.")
+    ] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Regenerate a stored run's report, and the index page of every run (reads only)."""
+    import webbrowser
+
+    from rich.markup import escape
+
+    from mlplan.app.report import report as write_report
+
+    files = write_report(plan, run_id=run_id, against=against)
+    if as_json:
+        print_json(asdict(files))
+    else:
+        out.print(f"report of run #{files.run_id}: {files.report}", highlight=False)
+        out.print(f"index of every run: {files.index}", highlight=False)
+        for note in files.notes[1:]:
+            out.print(f"[dim]· {escape(note)}[/]", highlight=False)
+    if open_page:
+        webbrowser.open(Path(files.report).resolve().as_uri())

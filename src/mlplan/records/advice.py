@@ -7,6 +7,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from mlplan._json import json_ready
+from mlplan.records.display import HtmlDisplay
 from mlplan.schema.plan import Stage
 
 __all__ = ["GROUPS", "Advice", "Finding", "Outcome", "Severity"]
@@ -77,7 +78,7 @@ GROUPS = ("issue", "tip", "muted", "passed", "not_applicable")
 
 
 @dataclass(frozen=True, kw_only=True)
-class Advice:
+class Advice(HtmlDisplay):
     """What the rules concluded about one run, and the stage moves they propose.
 
     Attributes

@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 
 from mlplan._json import json_ready
+from mlplan.records.display import HtmlDisplay
 
 __all__ = ["RULES_OF_THUMB", "Forecast", "LearningCurve", "RungForecast", "TargetNeed"]
 
@@ -106,7 +107,7 @@ class RungForecast:
 
 
 @dataclass(frozen=True, kw_only=True)
-class Forecast:
+class Forecast(HtmlDisplay):
     """Data-size forecast of a plan: per rung, per target level.
 
     ``n`` is counted in training examples (the x axis of the learning curves); the

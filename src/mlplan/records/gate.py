@@ -25,6 +25,7 @@ from typing import Any, Literal
 
 from numpy.typing import NDArray
 
+from mlplan.records.display import HtmlDisplay
 from mlplan.records.evaluation import OPTIMISTIC, OPTIMISTIC_NOTE, ThresholdSource
 
 __all__ = [
@@ -47,9 +48,6 @@ RuleKind = Literal[
 RuleStatus = Literal["pass", "regression", "inconclusive", "fail", "skip"]
 GateOutcome = Literal["pass", "regression", "inconclusive", "fail"]
 OnInconclusive = Literal["fail", "pass"]
-
-#: Where a binary model's operating threshold comes from.
-#: ``declared``: given by the user (``--threshold``, the plan's ``models:`` entry);
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -179,7 +177,7 @@ def _outcome(rules: tuple[RuleResult, ...]) -> GateOutcome:
 
 
 @dataclass(frozen=True, kw_only=True)
-class GateResult:
+class GateResult(HtmlDisplay):
     """The gate's verdict and every rule behind it.
 
     Attributes

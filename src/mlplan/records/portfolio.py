@@ -7,6 +7,7 @@ from typing import Any, Literal
 
 import numpy as np
 
+from mlplan.records.display import HtmlDisplay
 from mlplan.schema.ideas import Idea
 
 __all__ = [
@@ -206,7 +207,7 @@ class RankedIdea:
 
 
 @dataclass(frozen=True, kw_only=True)
-class PortfolioResult:
+class PortfolioResult(HtmlDisplay):
     """A ranked portfolio: ideas best first, with the settings that ranked them.
 
     Attributes

@@ -6,6 +6,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from mlplan.records.advice import Advice
+from mlplan.records.display import HtmlDisplay
 from mlplan.records.evaluation import Evaluation
 from mlplan.records.forecast import Forecast
 from mlplan.records.ladder import LeakageWarning
@@ -14,7 +15,7 @@ __all__ = ["RunResult"]
 
 
 @dataclass(frozen=True, kw_only=True)
-class RunResult:
+class RunResult(HtmlDisplay):
     """Everything one run measured, as stored and reported."""
 
     run_id: int

@@ -264,9 +264,7 @@ class CurveData:
     seed: int
 
 
-def curve_job(
-    data: CurveData, rung: str, n: int, k: int
-) -> tuple[str, int, float, float, str]:
+def curve_job(data: CurveData, rung: str, n: int, k: int) -> tuple[str, int, float, float, str]:
     """Fit ``rung`` on ``n`` rows of fold ``k``'s fitting part.
 
     Returns the rung, the size, the validation score, the fit time and, when the fit

@@ -9,6 +9,7 @@ from numpy.typing import ArrayLike
 from mlplan.core.forecast.calibration import HORIZON_CAP
 from mlplan.io.report.chart_text import literal, plain_text
 from mlplan.io.report.figures import ImageFormat, new_figure, to_bytes
+from mlplan.io.report.style import legend_below
 from mlplan.records.forecast import Forecast
 
 __all__ = ["forecast_chart"]
@@ -30,6 +31,11 @@ def forecast_chart(result: Forecast, *, image_format: ImageFormat = "png") -> by
         curves, needs = fig.subplots(1, 2)
         _curves(curves, result)
         _needs(needs, result)
+        for ax in (curves, needs):  # one legend under both plots, never over the data
+            legend = ax.get_legend()
+            if legend is not None:
+                legend.remove()
+        legend_below(fig, curves, needs, columns=4)
         fig.suptitle(f"{literal(result.project)}: how much data for {literal(result.metric, 120)}?")
         return to_bytes(fig, image_format)
 

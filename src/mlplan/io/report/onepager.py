@@ -6,10 +6,19 @@ from typing import Any
 
 from jinja2 import Environment
 
-from mlplan.io.report.templating import template_environment
+from mlplan.io.report.formatting import png_uri
+from mlplan.io.report.portfolio_chart import portfolio_chart
+from mlplan.io.report.templating import packaged_text, template_environment
 from mlplan.records.portfolio import PortfolioResult, RankedIdea
 
-__all__ = ["ARCHETYPES", "CHECKLIST", "DRIVER_TITLES", "render_html", "render_markdown"]
+__all__ = [
+    "ARCHETYPES",
+    "CHECKLIST",
+    "DRIVER_TITLES",
+    "position_chart",
+    "render_html",
+    "render_markdown",
+]
 
 CHECKLIST = (
     ("need_ml", "Do we need ML at all?"),
@@ -74,7 +83,9 @@ def _num(value: Any, digits: int = 2) -> str:
     return str(value)
 
 
-def _context(idea: RankedIdea, result: PortfolioResult) -> dict[str, Any]:
+def _context(
+    idea: RankedIdea, result: PortfolioResult, chart: dict[str, str] | None = None
+) -> dict[str, Any]:
     data = idea.to_dict()
     answers = data["idea"]["checklist"]
     return {
@@ -91,14 +102,37 @@ def _context(idea: RankedIdea, result: PortfolioResult) -> dict[str, Any]:
         "checklist": [(label, answers.get(key) or "unanswered") for key, label in CHECKLIST],
         "titles": DRIVER_TITLES,
         "inputs": [data["impact"], *data["drivers"]],
+        "chart": chart,
+        "stylesheet": packaged_text("report.css"),
     }
 
 
-def render_markdown(idea: RankedIdea, result: PortfolioResult) -> str:
-    """The idea's one-pager as Markdown."""
-    return _environment().get_template("onepager.md.j2").render(**_context(idea, result))
+def position_chart(idea: RankedIdea, result: PortfolioResult) -> bytes:
+    """The impact × feasibility chart with this idea highlighted (PNG)."""
+    return portfolio_chart(result, highlight=idea.name)
 
 
-def render_html(idea: RankedIdea, result: PortfolioResult) -> str:
-    """The idea's one-pager as a self-contained HTML page."""
-    return _environment().get_template("onepager.html.j2").render(**_context(idea, result))
+def _chart(idea: RankedIdea, src: str) -> dict[str, str]:
+    low, high = idea.feasibility_band
+    return {
+        "src": src,
+        "alt": f"{idea.name} on the impact × feasibility chart: impact {idea.impact.value:.2f} "
+        f"({idea.impact_band[0]:.2f}–{idea.impact_band[1]:.2f}), feasibility "
+        f"{idea.feasibility:.2f} ({low:.2f}–{high:.2f}), rank {idea.rank}",
+        "caption": "This idea (large) among the portfolio's others; bars span the 5th–95th "
+        "percentiles of the Monte-Carlo draws.",
+    }
+
+
+def render_markdown(
+    idea: RankedIdea, result: PortfolioResult, *, chart_file: str | None = None
+) -> str:
+    """The idea's one-pager as Markdown (``chart_file``: its position chart beside it)."""
+    chart = _chart(idea, chart_file) if chart_file else None
+    return _environment().get_template("onepager.md.j2").render(**_context(idea, result, chart))
+
+
+def render_html(idea: RankedIdea, result: PortfolioResult, *, png: bytes | None = None) -> str:
+    """The idea's one-pager as a self-contained HTML page, its position chart embedded."""
+    chart = _chart(idea, png_uri(png if png is not None else position_chart(idea, result)))
+    return _environment().get_template("onepager.html.j2").render(**_context(idea, result, chart))

@@ -6,7 +6,7 @@ import json
 import re
 from pathlib import Path
 
-from mlplan.io.report.onepager import render_html, render_markdown
+from mlplan.io.report.onepager import position_chart, render_html, render_markdown
 from mlplan.io.report.portfolio_chart import portfolio_chart
 from mlplan.records.portfolio import PortfolioResult
 
@@ -24,12 +24,16 @@ def write_outputs(result: PortfolioResult, folder: str | Path) -> dict[str, str]
         outputs[f"chart_{fmt}"] = str(file)
     for idea in result.ideas:
         name = slug(idea.name)
+        png = position_chart(idea, result)
+        chart = target / f"{name}-position.png"
+        chart.write_bytes(png)
         md = target / f"{name}.md"
-        md.write_text(render_markdown(idea, result), encoding="utf-8")
+        md.write_text(render_markdown(idea, result, chart_file=chart.name), encoding="utf-8")
         html = target / f"{name}.html"
-        html.write_text(render_html(idea, result), encoding="utf-8")
+        html.write_text(render_html(idea, result, png=png), encoding="utf-8")
         outputs[f"{name}.md"] = str(md)
         outputs[f"{name}.html"] = str(html)
+        outputs[f"{name}-position.png"] = str(chart)
     file = target / "portfolio.json"
     outputs["json"] = str(file)
     payload = {**result.to_dict(), "outputs": outputs}

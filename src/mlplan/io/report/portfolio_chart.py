@@ -22,7 +22,9 @@ QUADRANTS = {
 }
 
 
-def portfolio_chart(result: PortfolioResult, *, fmt: Literal["png", "svg"] = "png") -> bytes:
+def portfolio_chart(
+    result: PortfolioResult, *, fmt: Literal["png", "svg"] = "png", highlight: str | None = None
+) -> bytes:
     """Render the impact × feasibility chart.
 
     Parameters
@@ -31,6 +33,8 @@ def portfolio_chart(result: PortfolioResult, *, fmt: Literal["png", "svg"] = "pn
         The ranked portfolio.
     fmt : {"png", "svg"}, default "png"
         Image format.
+    highlight : str, optional
+        An idea's name: drawn larger, the others faded (its one-pager's chart).
 
     Returns
     -------
@@ -39,10 +43,10 @@ def portfolio_chart(result: PortfolioResult, *, fmt: Literal["png", "svg"] = "pn
         filled markers are ideas with measured inputs. Names are drawn as written.
     """
     with plain_text():
-        return _render(result, fmt)
+        return _render(result, fmt, highlight)
 
 
-def _render(result: PortfolioResult, fmt: Literal["png", "svg"]) -> bytes:
+def _render(result: PortfolioResult, fmt: Literal["png", "svg"], highlight: str | None) -> bytes:
     fig = new_figure(8.0, 6.0)
     ax = fig.subplots()
     ax.set_xlim(1, 5)
@@ -62,14 +66,16 @@ def _render(result: PortfolioResult, fmt: Literal["png", "svg"]) -> bytes:
         xlo, xhi = idea.feasibility_band
         ylo, yhi = idea.impact_band
         colour = colours(i % 10)
+        faded = highlight is not None and idea.name != highlight
         ax.errorbar(
             x,
             y,
             xerr=[[max(x - xlo, 0.0)], [max(xhi - x, 0.0)]],
             yerr=[[max(y - ylo, 0.0)], [max(yhi - y, 0.0)]],
             fmt="o" if idea.is_measured else "s",
-            markersize=9,
+            markersize=13 if idea.name == highlight else 9,
             color=colour,
+            alpha=0.3 if faded else 1.0,
             markerfacecolor=colour if idea.is_measured else "white",
             markeredgewidth=2,
             capsize=4,
@@ -89,6 +95,7 @@ def _render(result: PortfolioResult, fmt: Literal["png", "svg"]) -> bytes:
             fontsize=9,
             color=colour,
             fontweight="bold",
+            alpha=0.45 if faded else 1.0,
             bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.8},
         )
     ax.set_xlabel("feasibility (1 hard – 5 easy): data, accuracy requirement, difficulty")
@@ -100,7 +107,6 @@ def _render(result: PortfolioResult, fmt: Literal["png", "svg"]) -> bytes:
         fontsize=10,
     )
     ax.grid(alpha=0.2)
-    fig.tight_layout()
     buffer = io.BytesIO()
     fig.savefig(buffer, format=fmt, metadata={"Date": None} if fmt == "svg" else None)
     return buffer.getvalue()
