@@ -143,6 +143,7 @@ def advice_rows(table: Table, root: Path, *, forecast: bool) -> dict[str, Any]:
         "ADV003": fired.get("ADV003", "–"),
         "ADV013": fired.get("ADV013", "–"),
         "ADV012": fired.get("ADV012", "–"),
+        "ADV015": fired.get("ADV015", "–"),
         "open": " ".join(sorted(fired)),
         "conflicts": conflicts(advice, result, stored),
         "forecast": "yes" if stored else "no",
@@ -154,18 +155,20 @@ def print_advice(rows: list[dict[str, Any]]) -> None:
     frame = pd.DataFrame(rows)
     print("\n## Advice\n")
     print(
-        "| table | rows | best | test agrees with CV | ADV003 | ADV013 | ADV012 | conflicts | open |"
+        "| table | rows | best | test agrees with CV | ADV003 | ADV013 | ADV012 | ADV015 "
+        "| conflicts | open |"
     )
-    print("|---|---:|---|---|---|---|---|---:|---|")
+    print("|---|---:|---|---|---|---|---|---|---:|---|")
     for _, r in frame.iterrows():
         print(
             f"| {r['table']} | {r['rows']} | {r['best']} | {r['test agrees with CV']} | "
-            f"{r['ADV003']} | {r['ADV013']} | {r['ADV012']} | {len(r['conflicts'])} | {r['open']} |"
+            f"{r['ADV003']} | {r['ADV013']} | {r['ADV012']} | {r['ADV015']} | "
+            f"{len(r['conflicts'])} | {r['open']} |"
         )
     n = len(frame)
     total = int(frame["conflicts"].map(len).sum())
     print(f"\nconflicts: {total} in {n} runs ({total / max(n, 1):.2f} per run)")
-    for code in ("ADV003", "ADV013", "ADV012"):
+    for code in ("ADV003", "ADV013", "ADV012", "ADV015"):
         fired = frame[frame[code] != "–"]
         to_data = int((fired[code] == "data").sum())
         print(f"{code} fired on {len(fired)} of {n} tables ({to_data} sending to data)")

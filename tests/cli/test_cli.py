@@ -207,3 +207,13 @@ def test_run_with_forecast_feeds_the_advice(cli, project_dir: Path) -> None:
     adv014 = next(f for f in payload["advice"]["findings"] if f["code"] == "ADV014")
     assert adv014["outcome"] in ("issue", "passed")  # judged, not "not applicable"
     assert (project_dir / "mlplan-out" / "forecast.png").exists()
+
+
+def test_help_shows_each_option_s_default(cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Bracketed defaults in option help are printed, not eaten as Rich markup."""
+    monkeypatch.setenv("COLUMNS", "250")  # one line per option
+    result = cli("gate", "--help")
+    assert result.code == 0
+    text = " ".join(result.out.split())
+    assert "[default: file stem]" in text
+    assert "[default: ./mlplan.yaml]" in text

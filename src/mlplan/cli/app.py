@@ -44,7 +44,7 @@ state = {"debug": False}
 
 PlanOption = Annotated[
     Path | None,
-    typer.Option("--plan", "-p", help="Plan file or its folder [default: ./mlplan.yaml]."),
+    typer.Option("--plan", "-p", help="Plan file or its folder \\[default: ./mlplan.yaml]."),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
 BudgetOption = Annotated[
@@ -56,7 +56,7 @@ ClusterOption = Annotated[
     typer.Option(
         "--cluster",
         help="Run the fits on a Dask scheduler (tcp://host:8786) or 'local' workers "
-        "[default: the plan's execution.cluster, else here].",
+        "\\[default: the plan's execution.cluster, else here].",
     ),
 ]
 

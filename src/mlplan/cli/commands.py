@@ -137,7 +137,7 @@ def run(
 def baseline(
     plan: PlanOption = None,
     rungs: Annotated[
-        str | None, typer.Option(help="Comma-separated rungs [default: the plan's ladder].")
+        str | None, typer.Option(help="Comma-separated rungs \\[default: the plan's ladder].")
     ] = None,
     jobs: JobsOption = 2,
     budget: BudgetOption = None,
@@ -200,7 +200,7 @@ def split(
 def evaluate(
     predictions: Annotated[Path, typer.Argument(help="Predictions file (ids + scores or labels).")],
     plan: PlanOption = None,
-    name: Annotated[str | None, typer.Option(help="Model name [default: file stem].")] = None,
+    name: Annotated[str | None, typer.Option(help="Model name \\[default: file stem].")] = None,
     as_json: JsonOption = False,
 ) -> None:
     """Score one predictions file on the frozen test rows with the plan's metric."""
@@ -314,14 +314,14 @@ def gate(
     ],
     champion: Annotated[
         Path | None,
-        typer.Option(help="Compare with these predictions [default: the champion in the store]."),
+        typer.Option(help="Compare with these predictions \\[default: the champion in the store]."),
     ] = None,
     plan: PlanOption = None,
-    name: Annotated[str | None, typer.Option(help="Candidate name [default: file stem].")] = None,
+    name: Annotated[str | None, typer.Option(help="Candidate name \\[default: file stem].")] = None,
     threshold: Annotated[
         float | None,
         typer.Option(
-            help="Candidate's operating threshold [default: the plan's models: entry, "
+            help="Candidate's operating threshold \\[default: the plan's models: entry, "
             "else chosen on the test rows, marked optimistic]."
         ),
     ] = None,
@@ -444,7 +444,7 @@ def advise(
         typer.Option("--accept", help="Accept an open finding (ADV00x): record its stage move."),
     ] = None,
     run_id: Annotated[
-        int | None, typer.Option("--run", help="Run to judge [default: latest].")
+        int | None, typer.Option("--run", help="Run to judge \\[default: latest].")
     ] = None,
 ) -> None:
     """What to do next, and which lifecycle stage to go back to (coded rules)."""
@@ -497,10 +497,10 @@ def export(
     ],
     plan: PlanOption = None,
     run_id: Annotated[
-        int | None, typer.Option("--run", help="Stored run to export [default: latest].")
+        int | None, typer.Option("--run", help="Stored run to export \\[default: latest].")
     ] = None,
     experiment: Annotated[
-        str | None, typer.Option(help="MLflow experiment [default: the project's name].")
+        str | None, typer.Option(help="MLflow experiment \\[default: the project's name].")
     ] = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -524,12 +524,12 @@ def export(
 def report(
     plan: PlanOption = None,
     run_id: Annotated[
-        int | None, typer.Option("--run", help="Run to report [default: latest].")
+        int | None, typer.Option("--run", help="Run to report \\[default: latest].")
     ] = None,
     against: Annotated[
         int | None,
         typer.Option(
-            "--against", help="Run that 'what changed' compares with [default: the one before]."
+            "--against", help="Run that 'what changed' compares with \\[default: the one before]."
         ),
     ] = None,
     open_page: Annotated[
