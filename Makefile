@@ -30,7 +30,8 @@ demo: $(VENV)/.demo
 	$(BIN)/mlplan run -p $(DEMO) --forecast
 	$(BIN)/mlplan gate -p $(DEMO) --candidate $(DEMO)/preds/blend.parquet --name blend-elsewhere \
 		--accept --reason "first champion: the best model on the ladder"
-	$(BIN)/mlplan gate -p $(DEMO) --candidate $(DEMO)/preds/blend-no-weather.parquet; \
+	$(BIN)/mlplan gate -p $(DEMO) --candidate $(DEMO)/preds/blend-no-weather.parquet \
+		--validation $(DEMO)/preds/blend-validation.parquet; \
 		test $$? -eq 1 && echo "the gate caught the degraded candidate (exit code 1)"
 	$(BIN)/mlplan report -p $(DEMO)
 

@@ -5,6 +5,11 @@ gradient boosting and a logistic regression on the training rows (the average
 of their probabilities), and writes its scores for the test rows to
 ``preds/blend.parquet``, the file the plan's ``models:`` entry points at.
 
+Its operating threshold is chosen where a deployment would choose it, before the
+test rows, and as mlplan chooses the rungs' thresholds: on out-of-fold scores of
+the training flights (each fold scored by a blend fitted on the other folds;
+``preds/blend-validation.parquet``, the entry's ``validation_predictions``).
+
 It also writes ``preds/blend-no-weather.parquet``: the same model scoring the test
 flights after its weather feed broke (every weather column missing), the degraded
 candidate the regression gate must catch.
@@ -21,6 +26,7 @@ from sklearn.compose import make_column_transformer
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.impute import SimpleImputer
 from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import StratifiedKFold
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
@@ -31,6 +37,7 @@ HERE = Path(__file__).parent
 
 CATEGORIES = ["carrier", "origin", "dest", "weekday", "engine"]
 NUMBERS = [c for c in FEATURES if c not in CATEGORIES]
+FOLDS = 4  # out-of-fold scores for the threshold
 
 
 class Blend:
@@ -77,17 +84,24 @@ def main() -> None:
     data = pd.read_parquet(HERE / "data/flights.parquet").set_index("flight_id")
     train_ids = pd.read_csv(HERE / "split/train_ids.csv", dtype=str)["id"]
     test_ids = pd.read_csv(HERE / "split/test_ids.csv", dtype=str)["id"]
-    model = Blend().fit(data.loc[train_ids, FEATURES], data.loc[train_ids, "late"])
-    test = data.loc[test_ids, FEATURES]
-    broken = test.assign(**{column: np.nan for column in WEATHER})  # the weather feed broke
     out = HERE / "preds"
     out.mkdir(exist_ok=True)
+    X, y = data.loc[train_ids, FEATURES], data.loc[train_ids, "late"]
+    out_of_fold = np.empty(len(X))
+    for fit_rows, held_rows in StratifiedKFold(FOLDS, shuffle=True, random_state=0).split(X, y):
+        fold = Blend().fit(X.iloc[fit_rows], y.iloc[fit_rows])
+        out_of_fold[held_rows] = fold.score(X.iloc[held_rows])
+    _write(out / "blend-validation.parquet", train_ids, out_of_fold)
+    model = Blend().fit(X, y)
+    test = data.loc[test_ids, FEATURES]
+    broken = test.assign(**{column: np.nan for column in WEATHER})  # the weather feed broke
     for name, rows in (("blend", test), ("blend-no-weather", broken)):
-        file = out / f"{name}.parquet"
-        pd.DataFrame({"flight_id": test_ids, "score": model.score(rows)}).to_parquet(
-            file, index=False
-        )
-        print(f"wrote {file}: scores for {len(test_ids):,} test flights")
+        _write(out / f"{name}.parquet", test_ids, model.score(rows))
+
+
+def _write(file: Path, ids: pd.Index | pd.Series, scores: np.ndarray) -> None:
+    pd.DataFrame({"flight_id": list(ids), "score": scores}).to_parquet(file, index=False)
+    print(f"wrote {file}: scores for {len(ids):,} flights")
 
 
 if __name__ == "__main__":

@@ -217,3 +217,35 @@ def test_margins_and_inverted_scores(cli, project_dir: Path) -> None:
     assert not e["logits"]["warnings"]
     shown = cli("run", "-p", project_dir)
     assert "! inverted: scores look inverted" in shown.out
+
+
+def test_the_gate_chooses_a_candidate_s_threshold_on_its_validation_rows(
+    cli, project_dir: Path
+) -> None:
+    """``mlplan gate --validation`` (or the models: entry's file) is never optimistic."""
+    test, validation = _model(cli, project_dir)
+    test.to_parquet(project_dir / "model.parquet")
+    validation.to_parquet(project_dir / "model_val.parquet")
+    models = (
+        "models:\n  - {name: validated, predictions: model.parquet, "
+        "validation_predictions: model_val.parquet}\n"
+    )
+    _plan(project_dir, metric=CONSTRAINED, models=models)
+    from mlplan.app.context import Context
+
+    with Context(project_dir) as ctx:
+        y = ctx.dataset.y[ctx.dataset.ids.get_indexer(validation["flight_id"])]
+        chosen = ctx.policy.choose_threshold(y, validation["score"].to_numpy()).threshold
+    for args in (
+        ("--name", "other", "--validation", project_dir / "model_val.parquet"),
+        ("--name", "validated"),  # the plan's entry of that name
+    ):
+        done = cli("gate", "-p", project_dir, "--candidate", project_dir / "model.parquet",
+                   *args, "--json")  # fmt: skip
+        assert done.code in (0, 1), done.err
+        payload = json.loads(done.out)
+        assert payload["threshold"] == chosen and payload["threshold_source"] == "validation"
+    plain = json.loads(
+        cli("gate", "-p", project_dir, "--candidate", project_dir / "model.parquet", "--json").out
+    )
+    assert plain["threshold_source"] == "test (optimistic)"

@@ -280,3 +280,40 @@ def test_regression_task_values_equal_sklearn_and_lower_is_better() -> None:
             mean_absolute_percentage_error(y_te, champ), rel=1e-12
         )
         assert result.outcome == "regression" and result.threshold is None
+
+
+def test_a_constraint_missed_within_noise_is_inconclusive_not_a_regression(cancer) -> None:  # type: ignore[no-untyped-def]
+    """At a declared threshold, a precision just under its bound is within its interval:
+    the gate says inconclusive and still compares the candidate; far under, a regression."""
+    y, a, b = cancer
+    threshold = 0.5
+    precision = precision_score(y, b >= threshold)
+
+    def judged(bound: float) -> RuleResult:
+        policy = policy_from_section(
+            {"optimise": "recall", "subject_to": {"precision": f">= {bound}"}}, "binary"
+        )
+        result = evaluate_gate(
+            y,
+            Contender(
+                name="b",
+                pred=(b >= threshold).astype(int),
+                score=b,
+                threshold=threshold,
+                threshold_source="declared",
+            ),
+            policy=policy,
+            section=GateSection(),
+            baselines=[Contender(name="a", pred=(a >= 0.5).astype(int), score=a)],
+        )
+        by_id = {r.id: r for r in result.rules}
+        if by_id["constraint.precision"].status == "inconclusive":
+            assert by_id["best_baseline"].status != "fail"  # compared at the candidate's point
+        return by_id["constraint.precision"]
+
+    near = judged(round(precision + 0.005, 4))
+    assert near.status == "inconclusive" and near.lo <= near.reference <= near.hi
+    assert "within noise" in near.message and abs(near.candidate - precision) < 1e-12
+    far = judged(0.999)
+    assert far.status == "regression" and far.hi < 0.999
+    assert "the whole 95% interval misses" in far.message

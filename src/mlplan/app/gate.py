@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from mlplan.app.context import Context
+from mlplan.app.measure import threshold_on_validation
 from mlplan.app.outofcore import gate_partitioned
 from mlplan.core.data.dataset import Dataset
 from mlplan.core.data.fingerprint import fingerprint_values
@@ -59,6 +60,7 @@ def gate(
     champion: PredictionsInput | None = None,
     name: str | None = None,
     threshold: float | None = None,
+    validation: str | Path | None = None,
     costs: Mapping[str, float] | None = None,
     accept: bool = False,
     accept_new_test_set: bool = False,
@@ -80,7 +82,12 @@ def gate(
     threshold : float, optional
         The candidate's operating threshold (binary scores).  Default: the
         ``threshold`` of the plan's ``models:`` entry of that name when there is
-        one, else chosen on the test rows and marked *optimistic*.
+        one, else chosen on ``validation`` (or the entry's
+        ``validation_predictions``), else chosen on the test rows and marked
+        *optimistic*.
+    validation : str or Path, optional
+        The candidate's predictions on rows of the training part (ids + scores):
+        its threshold is chosen there, never on the test rows.
     costs : mapping, optional
         The candidate's measured ``latency_ms``, ``model_mb``, ``fit_seconds``.
     accept : bool, default False
@@ -120,6 +127,8 @@ def gate(
         pred, score = _read(candidate, dataset, split.test_ids, id_name)
         cand_name = _name(candidate, name, "candidate")
         thr, thr_source = _threshold(threshold, section, cand_name, dataset.task, score)
+        if thr is None:
+            thr, thr_source = _validation_threshold(ctx, validation, cand_name)
         cand = Contender(
             name=cand_name,
             pred=pred,
@@ -244,6 +253,26 @@ def _threshold(
     if not 0.0 <= float(given) <= 1.0:
         raise PlanError(f"{source}: the threshold must lie in [0, 1]; got {given!r}")
     return float(given), "declared"
+
+
+def _validation_threshold(
+    ctx: Context, validation: str | Path | None, name: str
+) -> tuple[float | None, ThresholdSource | None]:
+    """The threshold chosen on the candidate's validation predictions, when it has any."""
+    entry = next((m for m in ctx.plan.models if m.name == name), None)
+    columns: dict[str, Any] = {"id_name": ctx.plan.data.id}
+    if validation is None and entry is not None and entry.validation_predictions is not None:
+        validation = ctx.plan_file.resolve(entry.validation_predictions)
+        columns |= {
+            "id_column": entry.id_column,
+            "score_column": entry.score_column,
+            "label_column": entry.label_column,
+            "score_kind": entry.score,
+        }
+    if validation is None:
+        return None, None
+    threshold, source, _ = threshold_on_validation(ctx, validation, columns)
+    return (threshold, source) if threshold is not None else (None, None)
 
 
 def _champion(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
 from mlplan.app.context import Context
@@ -114,19 +115,34 @@ def _model_threshold(
     ctx: Context, entry: ModelEntry, columns: dict[str, Any]
 ) -> tuple[float | None, ThresholdSource | None, str | None]:
     """``(threshold, source, unreachable note)`` of a model entry, before the test rows."""
-    policy = ctx.policy
     if entry.threshold is not None:
         return float(entry.threshold), "declared", None
-    if entry.validation_predictions is None or not policy.tunes:
+    if entry.validation_predictions is None:
         return None, None, None
-    path = ctx.plan_file.resolve(entry.validation_predictions)
+    return threshold_on_validation(
+        ctx, ctx.plan_file.resolve(entry.validation_predictions), columns
+    )
+
+
+def threshold_on_validation(
+    ctx: Context, path: str | Path, columns: dict[str, Any]
+) -> tuple[float | None, ThresholdSource | None, str | None]:
+    """The plan's threshold chosen on a model's predictions for training-part rows.
+
+    Returns ``(threshold, "validation", None)``, or ``(None, "validation", note)``
+    when the constraint is unreachable on those rows, or ``(None, None, None)``
+    when the policy chooses no threshold (a metric of the scores alone).
+    """
+    policy = ctx.policy
+    if not policy.tunes:
+        return None, None, None
     y, _, score = read_validation_predictions(path, ctx.dataset, ctx.split.test_ids, **columns)
     if score is None:
         raise DataError(
             f"{path}: validation predictions need a score column to choose a threshold on; "
             "found labels only"
         )
-    choice = policy.choose_threshold(y, score, margin=entry.score == "margin")
+    choice = policy.choose_threshold(y, score, margin=columns.get("score_kind") == "margin")
     if not choice.reachable:
         return None, "validation", f"{choice.note} (on the validation predictions)"
     return choice.threshold, "validation", None

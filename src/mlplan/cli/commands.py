@@ -322,7 +322,13 @@ def gate(
         float | None,
         typer.Option(
             help="Candidate's operating threshold \\[default: the plan's models: entry, "
-            "else chosen on the test rows, marked optimistic]."
+            "else chosen on --validation, else on the test rows, marked optimistic]."
+        ),
+    ] = None,
+    validation: Annotated[
+        Path | None,
+        typer.Option(
+            help="Candidate's predictions on training-part rows: its threshold is chosen there."
         ),
     ] = None,
     cost: Annotated[
@@ -366,6 +372,7 @@ def gate(
         champion=champion,
         name=name,
         threshold=threshold,
+        validation=validation,
         costs=costs,
         accept=accept,
         accept_new_test_set=accept_new_test_set,

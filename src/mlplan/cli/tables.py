@@ -10,7 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 if TYPE_CHECKING:  # the records are imported by the commands that print them
-    from mlplan.records.forecast import Forecast, RungForecast
+    from mlplan.records.forecast import Forecast, RungForecast, TargetNeed
     from mlplan.records.run import RunResult
 
 __all__ = [
@@ -116,9 +116,8 @@ def print_run(out: Console, result: RunResult, advice: Any = None) -> None:
     if result.forecast is not None:
         for rung in result.forecast.rungs:
             needs = "; ".join(
-                f"{n.target:.3g}: {count(n.n)} [{count(n.lo)}–{count(n.hi)}]"
-                if n.reachable
-                else f"{n.target:.3g}: not reachable"
+                f"{n.target:.4g}: {_needed(n)}"
+                + (f" [{_needs_interval(n)}]" if n.reachable else "")
                 for n in rung.needs
             )
             out.print(f"forecast {rung.rung} (training examples for each target): {needs}")
@@ -151,12 +150,10 @@ def print_forecast(out: Console, result: Forecast) -> None:
         for column in ("target", "examples needed", "80% interval", "to label", "cost", "fit s"):
             table.add_column(column, justify="right")
         for need in rung.needs:
-            needed = "met now" if need.met_now else count(need.n)
-            upper = "beyond 100×" if need.capped and not math.isfinite(need.hi) else count(need.hi)
             table.add_row(
                 f"{need.target:.4g}",
-                needed if need.reachable else "not reachable",
-                "–" if not math.isfinite(need.lo) else f"{count(need.lo)}–{upper}",
+                _needed(need),
+                _needs_interval(need),
                 count(need.to_label),
                 "–" if need.cost is None else f"{need.cost:,.0f}",
                 num(need.fit_seconds, 1),
@@ -167,6 +164,21 @@ def print_forecast(out: Console, result: Forecast) -> None:
     out.print("[dim]rules of thumb: " + "; ".join(result.rules_of_thumb) + "[/]")
     if result.outputs:
         out.print("chart: " + ", ".join(result.outputs.values()))
+
+
+def _needed(need: TargetNeed) -> str:
+    """Training examples a target needs: a count, ``met now`` or ``not reachable``."""
+    if not need.reachable:
+        return "not reachable"
+    return "met now" if need.met_now else count(need.n)
+
+
+def _needs_interval(need: TargetNeed) -> str:
+    """The 80 % interval of the examples needed (an open upper end past 100× today)."""
+    if not math.isfinite(need.lo):
+        return "–"
+    upper = "beyond 100×" if need.capped and not math.isfinite(need.hi) else count(need.hi)
+    return f"{count(need.lo)}–{upper}"
 
 
 def _today(rung: RungForecast) -> str:

@@ -3,8 +3,8 @@
 ``test_set``
     The test ids and labels are those the champion was accepted on (``fail`` otherwise).
 ``constraint.<m>``
-    The policy's constraints hold at the candidate's operating point (``regression``
-    otherwise).
+    The policy's constraints hold at the candidate's operating point; a miss is a
+    ``regression`` when the whole bootstrap interval misses, else ``inconclusive``.
 ``floor.<m>``
     The candidate's value meets the floor (a ceiling for lower-is-better metrics).
     With ``floors_on: estimate`` the point estimate decides (pass or regression);
@@ -102,37 +102,85 @@ def value_at(
 
 
 def constraint_rules(
-    policy: MetricPolicy, point: Point, y: NDArray[Any], cand: Contender
+    policy: MetricPolicy,
+    point: Point,
+    y: NDArray[Any],
+    cand: Contender,
+    section: GateSection | None = None,
 ) -> list[RuleResult]:
-    """One rule per constraint of the policy, checked at the candidate's operating point."""
+    """One rule per constraint of the policy, checked at the candidate's operating point.
+
+    A constraint measured on the test rows is an estimate like any other: it passes
+    when its value holds, is a regression when its whole bootstrap interval misses
+    the bound, and is inconclusive when only the point misses (within noise).
+    """
+    section = section or GateSection()
     rules: list[RuleResult] = []
     where = _where(point)
+    pct = f"{section.confidence:.0%}"
     for con in policy.constraints:
         rule_id, title = f"constraint.{con.name}", f"{con} {where}"
+        lo = hi = None
         try:
             if not point.reachable:
                 raise MetricError(f"no threshold meets the constraints ({point.note})")
             value = value_at(con.name, y, point.labels, cand, policy)
             if not np.isfinite(value):
                 raise MetricError(f"{con.name} is undefined")
+            if not con.holds(value) and con.name not in COST_METRICS:
+                lo, hi = _interval(con.name, y, point.labels, cand, policy, section)
         except MetricError as exc:
             rules.append(failed_to_compute(rule_id, "constraint", title, str(exc), metric=con.name))
             continue
-        ok = bool(con.holds(value))
+        status: RuleStatus
+        shown, why = f"{con.name} = {value:.4f}", ""
+        if con.holds(value):
+            status, verb, decided = "pass", "meets", "point estimate"
+        elif lo is None or hi is None:
+            status, verb, decided = "regression", "violates", "point estimate"
+        else:
+            best = hi if con.wants_high else lo  # the interval's end nearest to holding
+            status = "inconclusive" if con.holds(best) else "regression"
+            decided = f"{pct} bootstrap interval"
+            shown += f" [{fmt(lo)}, {fmt(hi)}]"
+            verb = "misses" if status == "inconclusive" else "violates"
+            why = (
+                f": by its point value only, the {pct} interval reaches the bound (within noise)"
+                if status == "inconclusive"
+                else f": the whole {pct} interval misses"
+            )
         rules.append(
             RuleResult(
                 id=rule_id,
                 kind="constraint",
                 title=title,
-                status="pass" if ok else "regression",
+                status=status,
                 metric=con.name,
                 candidate=value,
                 reference=con.bound,
-                decided_by="point estimate",
-                message=f"{con.name} = {value:.4f} {'meets' if ok else 'violates'} {con} {where}",
+                lo=lo,
+                hi=hi,
+                decided_by=decided,
+                message=f"{shown} {verb} {con} {where}{why}",
             )
         )
     return rules
+
+
+def _interval(
+    name: str,
+    y: NDArray[Any],
+    labels: NDArray[Any],
+    cand: Contender,
+    policy: MetricPolicy,
+    section: GateSection,
+) -> tuple[float | None, float | None]:
+    """The bootstrap interval of one metric of the candidate at its operating point."""
+    model = model_at(cand.name, labels, cand.score, cand.costs, [name], policy)
+    (own,) = gate_table(y, model, model, [name], policy=policy, section=section)
+    if own.error:
+        return None, None
+    return own.candidate_lo, own.candidate_hi
 
 
 def floor_rule(

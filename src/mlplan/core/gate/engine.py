@@ -314,7 +314,7 @@ def evaluate_gate(
     if test_set is not None:
         rules.append(test_set_rule(test_set))
     cand_pt = point_of(candidate, y, policy)
-    checks = constraint_rules(policy, cand_pt, y, candidate)
+    checks = constraint_rules(policy, cand_pt, y, candidate, section)
     rules.extend(checks)
     if cand_pt.reachable and any(r.failed for r in checks):
         failing = "; ".join(r.message for r in checks if r.failed)

@@ -50,9 +50,17 @@ class DataWillNotCloseGap(Rule):
             )
         cost = "" if not need.get("cost") else f", about {need['cost']:,.0f} in labelling"
         upper = "an open upper end" if need.get("hi") is None else f"{need['hi']:,.0f}"
+        today = forecast.get("n_train", 0)
+        if need.get("met_now"):
+            return self.passed(
+                f"{rung}'s forecast at today's {today:,} training examples already reaches the "
+                f"requirement {name} {fmt(level)}; its 80% interval for the examples needed runs "
+                f"from {need['lo']:,.0f} to {upper}, so more data is insurance, not a must.",
+                **numbers,
+            )
         return self.passed(
             f"{rung} reaches the requirement {name} {fmt(level)} at about {need['n']:,.0f} "
             f"training examples (80% interval {need['lo']:,.0f} to {upper}; "
-            f"{forecast.get('n_train', 0):,} today{cost}).",
+            f"{today:,} today{cost}).",
             **numbers,
         )
