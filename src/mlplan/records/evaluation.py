@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal, get_args
 
@@ -17,6 +17,7 @@ __all__ = [
     "ScoreKind",
     "Source",
     "ThresholdSource",
+    "best_evaluation",
 ]
 
 Source = Literal["rung", "model", "declared"]
@@ -86,6 +87,21 @@ class ConstraintCheck:
     hi: float | None = None
     holds: bool = True
 
+    @property
+    def shown_violated(self) -> bool:
+        """Missed beyond noise: the whole interval lies on the wrong side of the bound.
+
+        A check without an interval (a cost measured once) is shown violated
+        whenever it does not hold; one missed by its value only is within noise,
+        as the regression gate judges it.
+        """
+        if self.holds:
+            return False
+        if self.lo is None or self.hi is None:
+            return True
+        nearest = self.hi if self.op in (">=", ">") else self.lo
+        return not _compare(nearest, self.op, self.bound)
+
     def __str__(self) -> str:
         """``precision 0.46 [0.41, 0.51] < 0.5`` (violated) or ``precision 0.53 >= 0.5``."""
         shown = "–" if self.value is None else f"{self.value:.3g}"
@@ -101,6 +117,15 @@ class ConstraintCheck:
 
 
 _NEGATED = {">=": "<", ">": "<=", "<=": ">", "<": ">="}
+
+
+def _compare(value: float, op: str, bound: float) -> bool:
+    return {
+        ">=": value >= bound,
+        ">": value > bound,
+        "<=": value <= bound,
+        "<": value < bound,
+    }.get(op, False)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -190,9 +215,29 @@ class Evaluation:
         """Whether every constraint holds on the test rows (True without constraints)."""
         return self.reachable and not self.violated
 
+    @property
+    def eligible(self) -> bool:
+        """May be called best: reachable, with no constraint missed beyond noise."""
+        return self.reachable and not any(c.shown_violated for c in self.constraints)
+
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form (NaN becomes None); ``optimistic`` and ``constraints_met`` included."""
         out = json_ready(asdict(self))
         out["optimistic"] = self.optimistic
         out["constraints_met"] = self.constraints_met
         return out
+
+
+def best_evaluation(evaluations: Iterable[Evaluation], higher_is_better: bool) -> Evaluation | None:
+    """The evaluation with the best value among the eligible ones (all, when none is).
+
+    One rule for the results table's star, the advice and the report: a model whose
+    constraint misses only by its point value (within noise, as the gate judges it)
+    competes; one that misses beyond noise wins only when every model does.
+    """
+    pool = [e for e in evaluations if e.value is not None]
+    if not pool:
+        return None
+    pool = [e for e in pool if e.eligible] or pool
+    sign = 1.0 if higher_is_better else -1.0
+    return max(pool, key=lambda e: sign * float(e.value))  # type: ignore[arg-type]

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from mlplan._json import json_ready
-from mlplan.records.evaluation import Evaluation
+from mlplan.records.evaluation import Evaluation, best_evaluation
 from mlplan.schema.plan import Stage
 
 __all__ = ["DeclaredRung", "Evidence", "LeakageNote", "PairedDifference", "Slice"]
@@ -156,16 +156,10 @@ class Evidence:
         return tuple(sorted(scored, key=lambda e: -sign * float(e.value)))  # type: ignore[arg-type]
 
     def best(self, evaluations: Any = None) -> Evaluation | None:
-        """The evaluation with the best value among ``evaluations`` (default: all)."""
-        pool = [
-            e
-            for e in (self.evaluations if evaluations is None else evaluations)
-            if e.value is not None
-        ]
-        if not pool:
-            return None
-        sign = 1.0 if self.higher_is_better else -1.0
-        return max(pool, key=lambda e: sign * float(e.value))  # type: ignore[arg-type]
+        """The best evaluation among ``evaluations`` (default: all), by the results
+        table's rule (:func:`~mlplan.records.evaluation.best_evaluation`)."""
+        pool = self.evaluations if evaluations is None else evaluations
+        return best_evaluation(pool, self.higher_is_better)
 
     def comparison(self, candidate: str, baseline: str) -> PairedDifference | None:
         """The paired difference ``candidate - baseline``, if it was computed."""

@@ -7,7 +7,7 @@ from typing import Any
 
 from mlplan.records.advice import Advice
 from mlplan.records.display import HtmlDisplay
-from mlplan.records.evaluation import Evaluation
+from mlplan.records.evaluation import Evaluation, best_evaluation
 from mlplan.records.forecast import Forecast
 from mlplan.records.ladder import LeakageWarning
 
@@ -54,14 +54,11 @@ class RunResult(HtmlDisplay):
 
         Declared rungs (requirement, published, human) are reference points, not
         candidates, so they are never "best"; a model that misses a constraint on
-        the test rows is best only when every model misses one.
+        the test rows beyond noise is best only when every model does
+        (:func:`~mlplan.records.evaluation.best_evaluation`).
         """
-        scored = [e for e in self.evaluations if e.value is not None and e.source != "declared"]
-        if not scored:
-            return None
-        scored = [e for e in scored if e.constraints_met] or scored
-        sign = 1.0 if self.higher_is_better else -1.0
-        return max(scored, key=lambda e: sign * float(e.value))  # type: ignore[arg-type]
+        measured = (e for e in self.evaluations if e.source != "declared")
+        return best_evaluation(measured, self.higher_is_better)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form (what ``results.json`` holds)."""
