@@ -204,25 +204,16 @@ LEANS = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.7, 1.0)
 
 def fit_lean(cal, cases: list[Case], *, anchor: bool) -> float:
     """The lean for which the examples needed are median-unbiased (log ratio to the truth)."""
-    from forecast_cases import needed_targets
+    from forecast_cases import extrapolated, needed_targets
 
-    from mlplan.core.forecast import HORIZON_CAP, extrapolate
+    from mlplan.core.forecast import HORIZON_CAP
 
     ratios: dict[float, list[float]] = {lean: [] for lean in LEANS}
     for case in cases:
         targets, true_n = needed_targets(case)
         if not len(true_n):
             continue
-        fc = extrapolate(
-            case.sizes,
-            case.scores,
-            case.query,
-            higher_is_better=case.higher_is_better,
-            bounds=case.bounds,
-            today=case.today,
-            test_score=case.test_today if anchor else None,
-            calibration=cal,
-        )
+        fc = extrapolated(case, cal, anchor=anchor)
         grid = case.today * np.geomspace(1.0, HORIZON_CAP, 600)  # as reach.size_for
         mean, _, hi = fc._forecaster.predict(grid)
         for target, n in zip(targets, true_n, strict=True):

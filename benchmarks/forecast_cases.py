@@ -15,6 +15,7 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -126,14 +127,12 @@ def needed_targets(case: Case) -> tuple[np.ndarray, np.ndarray]:
     return np.asarray(targets), np.asarray(sizes)
 
 
-def forecast_case(
-    case: Case, calibration: object | None = None, *, anchor: bool = True
-) -> Prediction:
-    """mlplan's forecast of ``case`` (anchored on today's test score when ``anchor``)."""
+def extrapolated(case: Case, calibration: object | None = None, *, anchor: bool = True) -> Any:
+    """mlplan's extrapolation of ``case``'s curve (anchored on today's test score when ``anchor``)."""
     from mlplan.core.forecast import extrapolate
 
     kwargs = {} if calibration is None else {"calibration": calibration}
-    fc = extrapolate(
+    return extrapolate(
         case.sizes,
         case.scores,
         case.query,
@@ -143,6 +142,13 @@ def forecast_case(
         test_score=case.test_today if anchor else None,
         **kwargs,
     )
+
+
+def forecast_case(
+    case: Case, calibration: object | None = None, *, anchor: bool = True
+) -> Prediction:
+    """mlplan's forecast of ``case`` (anchored on today's test score when ``anchor``)."""
+    fc = extrapolated(case, calibration, anchor=anchor)
     targets, _ = needed_targets(case)
     estimates = [fc.size_for(float(t)) for t in targets]
     return Prediction(
