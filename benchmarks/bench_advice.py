@@ -102,8 +102,37 @@ def _adv002(finding: Any, result: Any) -> list[str]:
     return out
 
 
-def advice_rows(table: Table, root: Path, *, forecast: bool) -> dict[str, Any]:
-    """Run the default ladder on one table and judge its advice."""
+#: The planted shift (``shift=True``): on the test rows only, numeric features get
+#: Gaussian noise of this many standard deviations and this share of the values
+#: of other columns is replaced by a random value of the same column.
+SHIFT_NOISE, SHIFT_SHARE = 1.0, 0.3
+
+
+def shifted(frame: pd.DataFrame, target: str, rows: np.ndarray, seed: int = 0) -> pd.DataFrame:
+    """``frame`` with its feature columns perturbed on ``rows`` (positions) only."""
+    rng = np.random.default_rng(seed)
+    out = frame.copy()
+    for column in frame.columns.drop(target):
+        values = frame[column]
+        if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
+            spread = float(np.nanstd(values.to_numpy(dtype=float)))
+            noise = rng.normal(0.0, SHIFT_NOISE * spread, len(rows))
+            out[column] = values.astype(float)
+            out.iloc[rows, out.columns.get_loc(column)] = values.iloc[rows].astype(float) + noise
+        elif not pd.api.types.is_string_dtype(values) or values.str.len().mean() < 40:
+            picked = rows[rng.random(len(rows)) < SHIFT_SHARE]
+            out.iloc[picked, out.columns.get_loc(column)] = rng.choice(
+                values.dropna().to_numpy(), len(picked)
+            )
+    return out
+
+
+def advice_rows(table: Table, root: Path, *, forecast: bool, shift: bool = False) -> dict[str, Any]:
+    """Run the default ladder on one table and judge its advice.
+
+    With ``shift`` the test rows' features are perturbed after the split is frozen
+    (:func:`shifted`; text columns are left alone), a shift ADV015 should report.
+    """
     import mlplan
     from mlplan.app.context import Context
     from mlplan.app.evidence import latest_forecast
@@ -124,6 +153,12 @@ def advice_rows(table: Table, root: Path, *, forecast: bool) -> dict[str, Any]:
         "baselines": {"ladder": rungs, "cv_folds": 5},
     }
     (folder / "mlplan.yaml").write_text(yaml.safe_dump(plan))
+    if shift:
+        mlplan.split(folder, export=folder / "split")
+        test_ids = pd.read_csv(folder / "split" / "test_ids.csv", dtype=str)["id"]
+        shifted(raw, table.target, test_ids.astype(int).to_numpy()).to_parquet(
+            folder / "table.parquet", index=False
+        )
     result = mlplan.run(folder, n_jobs=2, write_reports=False, forecast=forecast)
     with Context(folder) as project:
         stored = latest_forecast(project.store, project.policy.name)

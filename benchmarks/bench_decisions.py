@@ -17,6 +17,9 @@ Sections (``--section``):
     "deploy" while leakage or a meaningless metric is reported; ADV002 naming a
     best baseline other than the results table's), how often ADV003 and ADV013
     fire, and whether the best model's test score agreed with its CV interval.
+    With ``--shift`` the test rows' features are perturbed after the split is
+    frozen (noise of one standard deviation, 30 % of categories replaced): the
+    power of ADV015 "test rows unlike the training rows".
 
 Run: ``nice -n 10 .venv/bin/python benchmarks/bench_decisions.py [--section leakage]
 [--only titanic,wages] [--forecast]``. The leakage section takes a few minutes on
@@ -165,6 +168,9 @@ def main() -> None:
     parser.add_argument("--section", choices=("leakage", "advice", "all"), default="all")
     parser.add_argument("--only", default="", help="comma-separated table names")
     parser.add_argument("--forecast", action="store_true", help="advice runs measure a forecast")
+    parser.add_argument(
+        "--shift", action="store_true", help="advice runs on test rows with perturbed features"
+    )
     args = parser.parse_args()
     chosen = [t for t in TABLES if not args.only or t.name in args.only.split(",")]
     if args.section in ("leakage", "all"):
@@ -179,7 +185,9 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as folder:
             rows = []
             for table in chosen:
-                rows.append(advice_rows(table, Path(folder), forecast=args.forecast))
+                rows.append(
+                    advice_rows(table, Path(folder), forecast=args.forecast, shift=args.shift)
+                )
                 print(f"advice: {table.name} done", file=sys.stderr)
         print_advice(rows)
 
