@@ -34,7 +34,7 @@ from sklearn.model_selection import train_test_split
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-import mlplan.core.metrics.paired as paired_module
+import mlplan.core.metrics.paired_draws as paired_module
 from mlplan.core.metrics import compare, mcnemar_counts, paired_table, policy_from_section
 from mlplan.errors import MetricError
 from mlplan.records.paired import PairedModel

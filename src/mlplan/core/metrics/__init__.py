@@ -26,7 +26,7 @@ _EXPORTS = {
     "OperatingPoint": "mlplan.core.metrics.operating_point",
     "PairedModel": "mlplan.records.paired",
     "PairedResult": "mlplan.records.paired",
-    "PolicyResult": "mlplan.core.metrics.policy",
+    "PolicyResult": "mlplan.core.metrics.policy_result",
     "StreamedCounts": "mlplan.core.metrics.streaming",
     "compare": "mlplan.core.metrics.paired",
     "higher_is_better": "mlplan.core.metrics.definitions",
@@ -70,7 +70,8 @@ if TYPE_CHECKING:
     from mlplan.core.metrics.formula import Formula, parse_formula
     from mlplan.core.metrics.operating_point import OperatingPoint, operating_point
     from mlplan.core.metrics.paired import compare, mcnemar_counts, paired_table
-    from mlplan.core.metrics.policy import MetricPolicy, PolicyResult
+    from mlplan.core.metrics.policy import MetricPolicy
+    from mlplan.core.metrics.policy_result import PolicyResult
     from mlplan.core.metrics.policy_spec import policy_from_section
     from mlplan.core.metrics.standard import standard_metrics
     from mlplan.core.metrics.streaming import StreamedCounts, stream_counts

@@ -57,7 +57,8 @@ from mlplan.core.metrics.passes import (
     histogram_pass,
     summary_pass,
 )
-from mlplan.core.metrics.policy import MetricPolicy, PolicyResult
+from mlplan.core.metrics.policy import MetricPolicy
+from mlplan.core.metrics.policy_result import PolicyResult
 from mlplan.core.metrics.standard import binary_count_metrics
 from mlplan.errors import MetricError
 

@@ -19,7 +19,7 @@ from mlplan.core.metrics.definitions import (
     metric_names,
 )
 from mlplan.core.metrics.formula import parse_formula
-from mlplan.core.metrics.policy import MetricPolicy, _fmt_bound
+from mlplan.core.metrics.policy import MetricPolicy
 from mlplan.errors import MetricError, closest
 
 __all__ = ["policy_from_section"]
@@ -103,7 +103,7 @@ def policy_from_section(section: Any, task: str) -> MetricPolicy:
                 )
         label = section.optimise
         if cons:
-            label += " s.t. " + " and ".join(_fmt_bound(c) for c in cons)
+            label += " s.t. " + " and ".join(str(c) for c in cons)
         policy = MetricPolicy(
             name=label,
             higher_is_better=metric_info(section.optimise).higher_is_better,
