@@ -272,9 +272,3 @@ class MetricPolicy:
             return np.asarray(sum(w * np.asarray(env[n]) for n, w in self.components) / total)
         assert self.formula is not None
         return self.formula.evaluate({n: env[n] for n in self.formula.names})
-
-    def _feasible(self, env: Mapping[str, Any]) -> Any:
-        ok: Any = True
-        for c in self.constraints:
-            ok = ok & c.holds(env[c.name])
-        return ok
