@@ -8,7 +8,8 @@ time, peak memory of the driver and of the largest worker, and whether every
 score (test value, interval, CV folds; learning-curve scores) equals the local
 run's.
 
-Run: ``nice -n 10 .venv/bin/python benchmarks/bench_scale.py [--rows N] [--sizes 6]``
+Run: ``nice -n 10 .venv/bin/python benchmarks/bench_scale.py [--rows N] [--sizes 6]
+[--jobs ladder,forecast] [--modes local,cluster1,cluster2]``
 """
 
 from __future__ import annotations
@@ -60,6 +61,10 @@ def main() -> None:
         "--rows", type=int, default=None, help="sample of arrived flights (default all)"
     )
     parser.add_argument("--sizes", type=int, default=6)
+    parser.add_argument("--jobs", default="ladder,forecast", help="which jobs to time")
+    parser.add_argument(
+        "--modes", default="local,cluster1,cluster2", help="local first: the ratios divide by it"
+    )
     parser.add_argument("--child", nargs=4)
     args = parser.parse_args()
     if args.child:
@@ -76,9 +81,9 @@ def main() -> None:
         data = Path(tmp) / "flights.parquet"
         table.to_parquet(data, index=False)
         mlplan.init(data=str(data), target="late", id="flight_id", path=Path(tmp) / "mlplan.yaml")
-        for what in ("ladder", "forecast"):
+        for what in args.jobs.split(","):
             reference = None
-            for mode in ("local", "cluster1", "cluster2"):
+            for mode in args.modes.split(","):
                 run = subprocess.run(
                     [sys.executable, __file__, "--child", tmp, mode, what, str(args.sizes)],
                     capture_output=True,
