@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from mlplan.app.context import Context
-from mlplan.app.measure import threshold_on_validation
+from mlplan.app.measure import entry_columns, threshold_on_validation
 from mlplan.app.outofcore import gate_partitioned
 from mlplan.core.data.dataset import Dataset
 from mlplan.core.data.fingerprint import fingerprint_values
@@ -263,12 +263,7 @@ def _validation_threshold(
     columns: dict[str, Any] = {"id_name": ctx.plan.data.id}
     if validation is None and entry is not None and entry.validation_predictions is not None:
         validation = ctx.plan_file.resolve(entry.validation_predictions)
-        columns |= {
-            "id_column": entry.id_column,
-            "score_column": entry.score_column,
-            "label_column": entry.label_column,
-            "score_kind": entry.score,
-        }
+        columns = entry_columns(entry, ctx.plan.data.id)
     if validation is None:
         return None, None
     threshold, source, _ = threshold_on_validation(ctx, validation, columns)

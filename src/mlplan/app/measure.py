@@ -79,13 +79,7 @@ def evaluate_models(ctx: Context) -> tuple[list[Evaluation], dict[str, Predictio
     y_test = dataset.y[test_pos]
     evaluations, predictions = [], {}
     for entry in plan.models:
-        columns: dict[str, Any] = {
-            "id_column": entry.id_column,
-            "score_column": entry.score_column,
-            "label_column": entry.label_column,
-            "id_name": plan.data.id,
-            "score_kind": entry.score,
-        }
+        columns = entry_columns(entry, plan.data.id)
         pred, score = read_predictions(
             ctx.plan_file.resolve(entry.predictions), dataset, split.test_ids, **columns
         )
@@ -109,6 +103,17 @@ def evaluate_models(ctx: Context) -> tuple[list[Evaluation], dict[str, Predictio
             )
         )
     return evaluations, predictions
+
+
+def entry_columns(entry: ModelEntry, id_name: str | None) -> dict[str, Any]:
+    """How to read a ``models:`` entry's predictions files: its columns and score kind."""
+    return {
+        "id_column": entry.id_column,
+        "score_column": entry.score_column,
+        "label_column": entry.label_column,
+        "id_name": id_name,
+        "score_kind": entry.score,
+    }
 
 
 def _model_threshold(

@@ -99,6 +99,10 @@ def _needs(ax: Axes, result: Forecast) -> None:
             capsize=3,
             label=literal(rung.rung),
         )
+        open_ended = [x.target for x in reachable if not np.isfinite(x.hi)]
+        if open_ended:  # the bar stops at the horizon; the answer's upper end lies beyond it
+            ax.plot(open_ended, [cap] * len(open_ended), "^", color=colour, markersize=7,
+                    label=f"upper end beyond {HORIZON_CAP:g}× today")  # fmt: skip
         unreachable = [x.target for x in rung.needs if not x.reachable]
         for target in unreachable:
             ax.axvline(target, color=colour, alpha=0.3, linestyle=":")
@@ -109,7 +113,8 @@ def _needs(ax: Axes, result: Forecast) -> None:
     ax.set_xlabel(f"target {literal(result.metric, 120)}")
     ax.set_ylabel("training examples needed")
     ax.set_title(
-        f"data needed per target, 80 % interval\n(dotted: not within {HORIZON_CAP:g}x today)"
+        f"data needed per target, 80 % interval\n(▲: upper end beyond {HORIZON_CAP:g}× today; "
+        "dotted line: target not reachable)"
     )
     ax.grid(alpha=0.3)
     price = result.cost_per_example
