@@ -65,6 +65,8 @@ def test_automatic_targets_lie_between_today_and_the_ceiling(project_dir: Path) 
     for need in automatic:
         assert low < need.target <= high + 1e-9
         assert need.reachable and math.isfinite(need.n)
+    spacing = abs(boosting.ceiling - boosting.today) * 0.1  # half the smallest grid step
+    assert all(abs(n.target - 0.45) >= spacing - 1e-12 for n in automatic)  # no near-twin
 
 
 def test_interval_ends_beyond_100x_today_are_capped_with_a_note(project_dir: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
@@ -259,6 +260,10 @@ def _target_levels(
     # a flat curve leaves no room between today and the ceiling: no automatic level
     chosen = {round(v, digits) for v in grid} - {round(today, digits)}
     if requirement is not None:
+        # an automatic level within half a grid step of the requirement says nothing new
+        step = 0.5 * min(b - a for a, b in itertools.pairwise((0.0, *_GRID_STEPS)))
+        near = step * abs(ceiling - today)
+        chosen = {v for v in chosen if abs(v - requirement) >= near}
         chosen.add(requirement)
     return sorted(chosen, reverse=not policy.higher_is_better)
 
