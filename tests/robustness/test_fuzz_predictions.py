@@ -201,7 +201,9 @@ def test_the_command_line_on_fuzzed_predictions(cli, evaluated_project, data) ->
     score = data.draw(st.lists(cells, min_size=len(rows), max_size=len(rows)) | st.just(None))
     values = score if score is not None else [0.3] * len(rows)
     path = project / "candidate.csv"
-    pd.DataFrame({"flight_id": rows, "score": values}).to_csv(path, index=False)
+    # a lone surrogate is written as the invalid UTF-8 bytes a broken export would hold
+    frame = pd.DataFrame({"flight_id": rows, "score": values})
+    frame.to_csv(path, index=False, errors="surrogatepass")
     result = cli("evaluate", path, "-p", project)
     assert result.code in (0, 2), (result.code, result.err)
     if result.code:
