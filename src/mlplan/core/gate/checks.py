@@ -29,13 +29,14 @@ from mlplan.core.gate.paired import (
 from mlplan.core.gate.points import Point
 from mlplan.core.gate.rules import failed_to_compute, fmt
 from mlplan.core.metrics import MetricPolicy, standard_metrics
+from mlplan.core.metrics.constraints import Constraint
 from mlplan.core.metrics.definitions import COST_METRICS, THRESHOLD_FREE
 from mlplan.errors import MetricError
 from mlplan.records.gate import Contender, RuleResult, RuleStatus, TestSetCheck
 from mlplan.records.paired import PairedModel
 from mlplan.schema.plan import GateSection
 
-__all__ = ["constraint_rules", "floor_rule", "test_set_rule"]
+__all__ = ["constraint_rule", "constraint_rules", "floor_rule", "test_set_rule"]
 
 
 def test_set_rule(check: TestSetCheck) -> RuleResult:
@@ -117,7 +118,6 @@ def constraint_rules(
     section = section or GateSection()
     rules: list[RuleResult] = []
     where = _where(point)
-    pct = f"{section.confidence:.0%}"
     for con in policy.constraints:
         rule_id, title = f"constraint.{con.name}", f"{con} {where}"
         lo = hi = None
@@ -132,39 +132,55 @@ def constraint_rules(
         except MetricError as exc:
             rules.append(failed_to_compute(rule_id, "constraint", title, str(exc), metric=con.name))
             continue
-        status: RuleStatus
-        shown, why = f"{con.name} = {value:.4f}", ""
-        if con.holds(value):
-            status, verb, decided = "pass", "meets", "point estimate"
-        elif lo is None or hi is None:
-            status, verb, decided = "regression", "violates", "point estimate"
-        else:
-            best = hi if con.wants_high else lo  # the interval's end nearest to holding
-            status = "inconclusive" if con.holds(best) else "regression"
-            decided = f"{pct} bootstrap interval"
-            shown += f" [{fmt(lo)}, {fmt(hi)}]"
-            verb = "misses" if status == "inconclusive" else "violates"
-            why = (
-                f": by its point value only, the {pct} interval reaches the bound (within noise)"
-                if status == "inconclusive"
-                else f": the whole {pct} interval misses"
-            )
-        rules.append(
-            RuleResult(
-                id=rule_id,
-                kind="constraint",
-                title=title,
-                status=status,
-                metric=con.name,
-                candidate=value,
-                reference=con.bound,
-                lo=lo,
-                hi=hi,
-                decided_by=decided,
-                message=f"{shown} {verb} {con} {where}{why}",
-            )
-        )
+        rules.append(constraint_rule(con, value, lo, hi, where, section.confidence))
     return rules
+
+
+def constraint_rule(
+    con: Constraint,
+    value: float,
+    lo: float | None,
+    hi: float | None,
+    where: str,
+    confidence: float,
+) -> RuleResult:
+    """The verdict on one constraint from its value and, when it misses, its interval.
+
+    Met by the value: pass.  Missed with no interval (a cost measured once):
+    regression.  Missed by the whole interval: regression; by the point only:
+    inconclusive (within noise).  The in-memory and the out-of-core gate share it.
+    """
+    pct = f"{confidence:.0%}"
+    status: RuleStatus
+    shown, why = f"{con.name} = {value:.4f}", ""
+    if con.holds(value):
+        status, verb, decided = "pass", "meets", "point estimate"
+    elif lo is None or hi is None:
+        status, verb, decided = "regression", "violates", "point estimate"
+    else:
+        best = hi if con.wants_high else lo  # the interval's end nearest to holding
+        status = "inconclusive" if con.holds(best) else "regression"
+        decided = f"{pct} bootstrap interval"
+        shown += f" [{fmt(lo)}, {fmt(hi)}]"
+        verb = "misses" if status == "inconclusive" else "violates"
+        why = (
+            f": by its point value only, the {pct} interval reaches the bound (within noise)"
+            if status == "inconclusive"
+            else f": the whole {pct} interval misses"
+        )
+    return RuleResult(
+        id=f"constraint.{con.name}",
+        kind="constraint",
+        title=f"{con} {where}",
+        status=status,
+        metric=con.name,
+        candidate=value,
+        reference=con.bound,
+        lo=lo,
+        hi=hi,
+        decided_by=decided,
+        message=f"{shown} {verb} {con} {where}{why}",
+    )
 
 
 def _interval(

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
+from mlplan.core.gate.checks import constraint_rule
 from mlplan.core.gate.paired import POLICY_KEY, gate_direction
 from mlplan.core.gate.rules import failed_to_compute
 from mlplan.core.metrics.bootstrap import interval, multinomial_replicates
@@ -54,20 +55,10 @@ def partitioned_gate(
             rules.append(failed_to_compute(rule_id, "constraint", title, reason, metric=con.name))
             continue
         value = env[con.name]
-        ok = bool(con.holds(value))
-        rules.append(
-            RuleResult(
-                id=rule_id,
-                kind="constraint",
-                title=title,
-                status="pass" if ok else "regression",
-                metric=con.name,
-                candidate=value,
-                reference=con.bound,
-                decided_by="point estimate",
-                message=f"{con.name} = {value:.4f} {'meets' if ok else 'violates'} {con} {where}",
-            )
+        lo, hi = (
+            (None, None) if con.holds(value) else _count_interval(con.name, found, policy, section)
         )
+        rules.append(constraint_rule(con, value, lo, hi, where, section.confidence))
     for key, margin in section.non_inferiority.items():
         label = policy.name if key == POLICY_KEY else key
         rules.append(
@@ -112,6 +103,23 @@ def _skip(rule_id: str, kind: str, title: str, who: str) -> RuleResult:
     )
 
 
+def _count_interval(
+    key: str, found: OutOfCoreResult, policy: MetricPolicy, section: GateSection
+) -> tuple[float | None, float | None]:
+    """The count-bootstrap interval of one confusion metric (none for costs or no counts)."""
+    if key in COST_METRICS or found.counts is None:
+        return None, None
+    value = found.result.metrics.get(key)
+    if value is None:
+        return None, None
+    f = count_function(key, beta=policy.beta)
+    draws = multinomial_replicates(
+        found.counts.as_array(), section.resamples, np.random.default_rng(section.seed)
+    ).astype(np.float64)
+    reps = f(draws[:, 0], draws[:, 1], draws[:, 2], draws[:, 3])
+    return interval(reps, float(value), section.confidence)
+
+
 def _floor(
     key: str,
     floor: float,
@@ -135,15 +143,7 @@ def _floor(
         value, lo, hi = result.value, result.lo, result.hi
     elif key in env and found.counts is not None:
         value = env[key]
-        lo = hi = None
-        if key not in COST_METRICS:
-            f = count_function(key, beta=policy.beta)
-            cells = found.counts.as_array()
-            draws = multinomial_replicates(
-                cells, section.resamples, np.random.default_rng(section.seed)
-            ).astype(np.float64)
-            reps = f(draws[:, 0], draws[:, 1], draws[:, 2], draws[:, 3])
-            lo, hi = interval(reps, value, section.confidence)
+        lo, hi = _count_interval(key, found, policy, section)
     else:
         return failed_to_compute(
             rule_id, "floor", title, f"{label} is not computed out of core", metric=label
