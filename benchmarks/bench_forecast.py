@@ -37,6 +37,7 @@ from forecast_cases import (
     HORIZONS,
     Case,
     Prediction,
+    constant_size,
     last_value,
     load_records,
     make_cases,
@@ -96,7 +97,26 @@ def evaluate(cases: list[Case], *, anchor: bool, label: str) -> tuple[list[Case]
         f"{int(rows[f'mlplan, {label}']['n_targets'])} data-needed targets (leave-one-table-out)"
     )
     print_horizon_table(rows, reference)
+    print_needed_table(held_cases, rows[f"mlplan, {label}"])
     return held_cases, held
+
+
+def print_needed_table(cases: list[Case], ours: dict[str, float]) -> None:
+    """Data needed: ours beside answering every question with a fixed multiple of today."""
+    rows = {"mlplan": ours}
+    for multiple in (2, 4):
+        rows[f"always {multiple}x today"] = score(
+            cases, [constant_size(c, multiple) for c in cases]
+        )
+    print(
+        f"  data needed {'':<21} {'<=2x':>6} {'interval covers':>16} "
+        f"{'said beyond 100x':>17} {'never-reached promised by full/2':>33}"
+    )
+    for name, r in rows.items():
+        print(
+            f"  {name:<33} {r['within2x']:>6.3f} {r['n_covered']:>16.3f} "
+            f"{r['said_beyond']:>17.3f} {r['promised']:>33.3f}"
+        )
 
 
 def print_per_rung(cases: list[Case], predictions: list[Prediction]) -> None:
@@ -149,7 +169,7 @@ def print_calibration(cases: list[Case], anchor: bool) -> None:
     """The fitted constants as source for ``core/forecast/calibration.py``."""
     from dataclasses import fields
 
-    cal = calibrate(all_features(cases, anchor=anchor), None, cases)
+    cal = calibrate(all_features(cases, anchor=anchor))
     name = "DEFAULT_CALIBRATION" if anchor else "CV_CALIBRATION"
 
     def show(value: object) -> str:

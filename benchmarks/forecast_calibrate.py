@@ -199,43 +199,8 @@ def fit_widening(f: Features, mean: np.ndarray, gap: np.ndarray, p: np.ndarray):
     return tuple(float(k) for k in knots_s), tuple(float(v) for v in values_s)
 
 
-LEANS = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.7, 1.0)
-
-
-def fit_lean(cal, cases: list[Case], *, anchor: bool) -> float:
-    """The lean for which the examples needed are median-unbiased (log ratio to the truth)."""
-    from forecast_cases import extrapolated, needed_targets
-
-    from mlplan.core.forecast import HORIZON_CAP
-
-    ratios: dict[float, list[float]] = {lean: [] for lean in LEANS}
-    for case in cases:
-        targets, true_n = needed_targets(case)
-        if not len(true_n):
-            continue
-        fc = extrapolated(case, cal, anchor=anchor)
-        grid = case.today * np.geomspace(1.0, HORIZON_CAP, 600)  # as reach.size_for
-        mean, _, hi = fc._forecaster.predict(grid)
-        for target, n in zip(targets, true_n, strict=True):
-            goal = case.sign * target
-            for lean in LEANS:
-                growth = np.maximum((hi - mean) - (hi[0] - mean[0]), 0.0)
-                hits = np.nonzero(mean + lean * growth >= goal)[0]
-                found = case.today if mean[0] >= goal else grid[hits[0]] if hits.size else np.inf
-                ratios[lean].append(found / n)
-    bias = {lean: abs(float(np.median(np.log2(r)))) if r else 0.0 for lean, r in ratios.items()}
-    return min(LEANS, key=lambda lean: bias[lean])
-
-
-def calibrate(
-    features: dict[tuple[float, float], Features],
-    mask: np.ndarray | None = None,
-    cases: list[Case] | None = None,
-):
-    """All constants fitted on the points selected by ``mask`` (all by default).
-
-    ``cases`` (those of the points selected) fit the size lean; without them it is 0.
-    """
+def calibrate(features: dict[tuple[float, float], Features], mask: np.ndarray | None = None):
+    """All constants fitted on the points selected by ``mask`` (all by default)."""
     from mlplan.core.forecast.calibration import Calibration
 
     prior, weight, shrink, share, prior_gain = fit_point(features, mask)
@@ -259,11 +224,7 @@ def calibrate(
         widen_at=knots,
         widen=values,
     )
-    if not cases:
-        return cal
-    from dataclasses import replace
-
-    return replace(cal, size_lean=fit_lean(cal, cases, anchor=bool(np.isfinite(f.test).any())))
+    return cal
 
 
 def all_features(cases: list[Case], *, anchor: bool) -> dict[tuple[float, float], Features]:
@@ -280,8 +241,7 @@ def leave_one_table_out(
     held: list[Prediction] = []
     for table in tables:
         sub = [c for c in cases if c.table == table]
-        rest = [c for c in cases if c.table != table]
-        cal = calibrate(features, table_of != table, rest)
+        cal = calibrate(features, table_of != table)
         held_cases.extend(sub)
         held.extend(forecast_case(c, cal, anchor=anchor) for c in sub)
     return held_cases, held

@@ -107,6 +107,8 @@ class Prediction:
     needed: np.ndarray  # predicted n per target (inf = not reached)
     needed_lo: np.ndarray
     needed_hi: np.ndarray
+    chance: np.ndarray | None = None  # chance of reaching each target within the horizon
+    unreached: np.ndarray | None = None  # predicted n for :func:`unreached_targets`
 
 
 def needed_targets(case: Case) -> tuple[np.ndarray, np.ndarray]:
@@ -125,6 +127,21 @@ def needed_targets(case: Case) -> tuple[np.ndarray, np.ndarray]:
         targets.append(case.sign * value)
         sizes.append(case.query[first])
     return np.asarray(targets), np.asarray(sizes)
+
+
+def unreached_targets(case: Case) -> np.ndarray:
+    """Levels no measured size reached: the best true score plus half and all of its gain.
+
+    The gain is the best true score's lead on today's test score; where the
+    truth never beat today, there are none.
+    """
+    if case.test_today is None:
+        return np.array([])
+    oriented = case.sign * case.truth
+    best, base = float(np.nanmax(oriented)), case.sign * case.test_today
+    if not best > base:
+        return np.array([])
+    return case.sign * (best + np.array([0.5, 1.0]) * (best - base))
 
 
 def extrapolated(case: Case, calibration: object | None = None, *, anchor: bool = True) -> Any:
@@ -158,7 +175,19 @@ def forecast_case(
         np.array([e.n for e in estimates]),
         np.array([e.lo for e in estimates]),
         np.array([e.hi for e in estimates]),
+        np.array([e.chance for e in estimates]),
+        np.array([fc.size_for(float(t)).n for t in unreached_targets(case)]),
     )
+
+
+def constant_size(case: Case, multiple: float) -> Prediction:
+    """Answer every data-needed question with ``multiple`` x today's rows (a reference)."""
+    targets, _ = needed_targets(case)
+    nan = np.full(len(case.query), np.nan)
+    n = np.full(len(targets), multiple * case.today)
+    inf = np.full(len(targets), np.inf)
+    never = np.full(len(unreached_targets(case)), multiple * case.today)
+    return Prediction(nan, nan, nan, n, n, inf, None, never)
 
 
 def last_value(case: Case, *, test: bool) -> Prediction:
@@ -176,7 +205,7 @@ def score(cases: list[Case], predictions: list[Prediction]) -> dict[str, float]:
     """Per horizon: unit-free MAE and 80 % coverage; data needed within 2x and covered."""
     err: dict[str, list[float]] = {h: [] for h in HORIZONS}
     cov: dict[str, list[bool]] = {h: [] for h in HORIZONS}
-    within, n_cov = [], []
+    within, n_cov, beyond, promised = [], [], [], []
     for case, p in zip(cases, predictions, strict=True):
         for i, h in enumerate(HORIZONS):
             t = case.truth[i]
@@ -189,10 +218,16 @@ def score(cases: list[Case], predictions: list[Prediction]) -> dict[str, float]:
             ratio = p.needed / true_n
             within.extend(((ratio >= 0.5) & (ratio <= 2.0)).tolist())
             n_cov.extend(((p.needed_lo <= true_n) & (true_n <= p.needed_hi)).tolist())
+            beyond.extend((~np.isfinite(p.needed)).tolist())
+        if p.unreached is not None and len(p.unreached):
+            # a target no size up to the full table reached, promised by half of it
+            promised.extend((p.unreached < 0.5 * case.query[-1]).tolist())
     out = {f"mae_{h}": float(np.mean(err[h])) for h in HORIZONS}
     out.update({f"cov_{h}": float(np.mean(cov[h])) for h in HORIZONS})
     out["within2x"] = float(np.mean(within)) if within else math.nan
     out["n_covered"] = float(np.mean(n_cov)) if n_cov else math.nan
+    out["said_beyond"] = float(np.mean(beyond)) if beyond else math.nan
+    out["promised"] = float(np.mean(promised)) if promised else math.nan
     out["n_points"] = float(sum(len(v) for v in err.values()))
     out["n_targets"] = float(len(within))
     return out

@@ -116,8 +116,8 @@ def print_run(out: Console, result: RunResult, advice: Any = None) -> None:
     if result.forecast is not None:
         for rung in result.forecast.rungs:
             needs = "; ".join(
-                f"{n.target:.4g}: {_needed(n)}"
-                + (f" [{_needs_interval(n)}]" if n.reachable else "")
+                f"{n.target:.4g}: {_needed(n, result.n_train)}"
+                + (f" [{_needs_interval(n)}{_chance(n)}]" if n.reachable else "")
                 for n in rung.needs
             )
             out.print(f"forecast {rung.rung} (training examples for each target): {needs}")
@@ -147,13 +147,22 @@ def print_forecast(out: Console, result: Forecast) -> None:
             f"[{rung.ceiling_lo:.3f}, {rung.ceiling_hi:.3f}] at 100× today ({rung.family})",
             title_justify="left",
         )
-        for column in ("target", "examples needed", "80% interval", "to label", "cost", "fit s"):
+        for column in (
+            "target",
+            "examples needed",
+            "80% interval",
+            "chance ≤100×",
+            "to label",
+            "cost",
+            "fit s",
+        ):
             table.add_column(column, justify="right")
         for need in rung.needs:
             table.add_row(
                 f"{need.target:.4g}",
-                _needed(need),
+                _needed(need, result.n_train),
                 _needs_interval(need),
+                "–" if need.chance is None else f"{need.chance:.0%}",
                 count(need.to_label),
                 "–" if need.cost is None else f"{need.cost:,.0f}",
                 num(need.fit_seconds, 1),
@@ -166,11 +175,17 @@ def print_forecast(out: Console, result: Forecast) -> None:
         out.print("chart: " + ", ".join(result.outputs.values()))
 
 
-def _needed(need: TargetNeed) -> str:
-    """Training examples a target needs: a count, ``met now`` or ``not reachable``."""
+def _needed(need: TargetNeed, today: float) -> str:
+    """Training examples a target needs: a count, ``met now`` or ``not reachable``.
+
+    A target above today's forecast but inside today's band needs today's rows
+    in most of the futures that reach it: it is within today's noise.
+    """
     if not need.reachable:
         return "not reachable"
-    return "met now" if need.met_now else count(need.n)
+    if need.met_now:
+        return "met now"
+    return count(need.n) + (" (within today's noise)" if need.n <= today else "")
 
 
 def _needs_interval(need: TargetNeed) -> str:
@@ -179,6 +194,13 @@ def _needs_interval(need: TargetNeed) -> str:
         return "–"
     upper = "beyond 100×" if need.capped and not math.isfinite(need.hi) else count(need.hi)
     return f"{count(need.lo)}–{upper}"
+
+
+def _chance(need: TargetNeed) -> str:
+    """The chance of reaching a target within 100× today's data, where it is not near-certain."""
+    if need.met_now or need.chance is None or need.chance >= 0.9:
+        return ""
+    return f", chance {need.chance:.0%} within 100×"
 
 
 def _today(rung: RungForecast) -> str:

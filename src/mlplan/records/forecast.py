@@ -62,6 +62,9 @@ class TargetNeed:
     ``met_now`` is True when the forecast at today's size reaches the target
     (then ``n`` is today's size); ``capped`` when an end of the answer lies
     beyond the forecastable horizon (100x today's data), where it is infinite.
+    ``n`` is the median size among the forecast curves that reach the target
+    within that horizon, and ``chance`` the share of them that do (None in
+    forecasts stored before it was measured).
     """
 
     target: float
@@ -77,6 +80,7 @@ class TargetNeed:
     fit_seconds: float | None = None
     met_now: bool = False
     capped: bool = False
+    chance: float | None = None
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -45,11 +45,6 @@ class Calibration:
         single-run noise times horizon (in doublings), and the test/CV gap.
     z_lo, z_hi : float
         Lower/upper multipliers of the scale for the 80 % interval.
-    size_lean : float
-        Share of the band's upper half added to the mean when inverting the
-        forecast for the examples a target needs (see
-        :func:`~mlplan.core.forecast.reach.size_for`); fitted so that the size
-        is median-unbiased on held-out curves.
     widen_at, widen : tuple of float
         Piecewise-linear multiplier of the interval in ``log2(n / n_last)``
         (knots ``widen_at``, values ``widen``; constant outside), fitted so that
@@ -68,7 +63,6 @@ class Calibration:
     kappa_gap: float = 0.0
     z_lo: float = 0.6405
     z_hi: float = 1.095
-    size_lean: float = 0.0
     widen_at: tuple[float, ...] = (0.0,)
     widen: tuple[float, ...] = (1.0,)
 
@@ -91,7 +85,6 @@ DEFAULT_CALIBRATION = Calibration(
     kappa_gap=1.223,
     z_lo=0.3446,
     z_hi=0.5675,
-    size_lean=0.7,
     widen_at=(1.321, 2.321, 3.321, 3.643),
     widen=(0.99, 1.01, 1.19, 1.2),
 )
@@ -110,7 +103,6 @@ CV_CALIBRATION = Calibration(
     kappa_gap=0.0,
     z_lo=1.503,
     z_hi=1.429,
-    size_lean=0.3,
     widen_at=(1.321, 2.321, 3.321, 3.643),
     widen=(1.53, 1.59, 1.59, 1.59),
 )

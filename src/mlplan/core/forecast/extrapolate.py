@@ -169,7 +169,7 @@ class Extrapolation:
             raise ValueError(f"target must be finite; got {target!r}")
         goal = target if self.higher_is_better else -target
         fc = self._forecaster
-        return size_for(fc.predict, goal, self.today, self._shown, fc.calibration.size_lean)
+        return size_for(fc.predict, goal, self.today, self._shown, self.level)
 
     def _shown(self, oriented: float) -> float:
         return oriented if self.higher_is_better else -oriented

@@ -148,6 +148,7 @@ def _rung_forecast(
                 fit_seconds=seconds_at(estimate.n) if estimate.reachable else None,
                 met_now=estimate.met_now,
                 capped=estimate.capped,
+                chance=float(estimate.chance),
             )
         )
     today, today_lo, today_hi = (float(v[0]) for v in fitted.predict([n_have]))
@@ -307,7 +308,7 @@ def forecast_event(result: Forecast) -> dict[str, Any]:
     Keys read by advice (ADV014) and the portfolio: ``rung``, ``n_train``,
     ``requirement``, ``ceiling`` and ``targets`` (each with ``target``, ``n``,
     ``lo``, ``hi``, ``reachable``, ``cost``, and ``met_now``, ``capped``,
-    ``reason``); ``today`` is the forecast at today's size, ``scores`` says
+    ``chance``, ``reason``); ``today`` is the forecast at today's size, ``scores`` says
     whether it forecasts test or cross-validation scores.
     """
     best = best_rung(result)
@@ -322,6 +323,7 @@ def forecast_event(result: Forecast) -> dict[str, Any]:
                 "cost": need.cost,
                 "met_now": need.met_now,
                 "capped": need.capped,
+                "chance": need.chance,
                 "reason": need.reason,
             }
             for need in best.needs

@@ -3,6 +3,16 @@
 "Met" means met now: only the forecast at today's size counts, never an earlier
 noisy point of the curve. Sizes beyond :data:`~.calibration.HORIZON_CAP` times
 today's are not forecast: such an answer is reported as not forecastable.
+
+The forecast band is read as a distribution of curves: the curve at quantile
+``u`` runs through the mean at ``u = 0.5`` and through the band's ends at its
+nominal levels (a split normal at each size, one ``u`` for all sizes). A target
+is then reached within the horizon with the *chance* that the curve at the
+horizon lies above it, and the point answer is the median size among the curves
+that do reach it. Asking only how much data a target needs when it is reached
+is what a size forecast is judged on (the truth is the size where the target
+was reached), while the chance says how likely that is; ADR
+docs/design/0003-data-size-forecast.md gives the measurements.
 """
 
 from __future__ import annotations
@@ -12,6 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
+from scipy.stats import norm
 
 from mlplan.core.forecast.calibration import HORIZON_CAP
 from mlplan.core.forecast.families import FloatArray
@@ -19,6 +30,9 @@ from mlplan.core.forecast.families import FloatArray
 __all__ = ["SizeEstimate", "size_for"]
 
 Predict = Callable[[FloatArray], tuple[FloatArray, FloatArray, FloatArray]]
+
+#: Points of the size grid between today and the horizon (geometric).
+_GRID_POINTS = 600
 
 
 @dataclass(frozen=True)
@@ -28,19 +42,25 @@ class SizeEstimate:
     Attributes
     ----------
     n : float
-        Point estimate (``inf`` when the forecast does not reach the target
-        within the horizon); ``today`` when it is met now.
+        Point estimate: the median size among the forecast curves that reach
+        the target within the horizon (``inf`` when not even the band's
+        optimistic end reaches it); ``today`` when it is met now.
     lo, hi : float
-        80 % interval for ``n``; ``hi`` is ``inf`` when the pessimistic bound
-        does not reach the target within the horizon.
+        Interval for ``n`` at the forecast's level (80 % by default): where the
+        band's optimistic and pessimistic ends reach the target; ``hi`` is
+        ``inf`` when the pessimistic end does not reach it within the horizon.
     reachable : bool
-        Whether the point forecast reaches the target within the horizon.
+        Whether ``n`` is finite (some likely curve reaches the target within
+        the horizon).
     reason : str
         Human-readable explanation, with the forecast at today's size.
     met_now : bool
         Whether the forecast at today's size already reaches the target.
     capped : bool
         Whether an end of the answer lies beyond the horizon (not forecastable).
+    chance : float
+        Probability that the target is reached within the horizon, from the
+        forecast band at the horizon.
     """
 
     n: float
@@ -50,6 +70,7 @@ class SizeEstimate:
     reason: str
     met_now: bool = False
     capped: bool = False
+    chance: float = 1.0
 
 
 def _first(grid: FloatArray, values: FloatArray, goal: float) -> float:
@@ -57,12 +78,28 @@ def _first(grid: FloatArray, values: FloatArray, goal: float) -> float:
     return float(grid[hits[0]]) if hits.size else math.inf
 
 
+def _quantile_curve(
+    mean: FloatArray, lo: FloatArray, hi: FloatArray, u: float, z_band: float
+) -> FloatArray:
+    """The forecast curve at quantile ``u`` of the band read as a split normal."""
+    z = float(norm.ppf(u)) / z_band
+    return mean + z * (hi - mean) if z >= 0 else mean + z * (mean - lo)
+
+
+def _chance_above(goal: float, mean: float, lo: float, hi: float, z_band: float) -> float:
+    """P(score >= goal) at one size, the band read as a split normal."""
+    half = (hi - mean) if goal >= mean else (mean - lo)
+    if half <= 0:
+        return 1.0 if goal <= mean else 0.0
+    return float(norm.sf((goal - mean) / half * z_band))
+
+
 def size_for(
     predict: Predict,
     goal: float,
     today: float,
     shown: Callable[[float], float],
-    lean: float = 0.0,
+    level: float = 0.8,
 ) -> SizeEstimate:
     """Invert an oriented forecast ``predict`` for ``goal`` between today and the cap.
 
@@ -76,21 +113,17 @@ def size_for(
         Today's training size.
     shown
         Maps an oriented value back to the metric's units (for messages).
-    lean
-        Share of the growth of the band's upper half beyond today's added to the
-        mean when inverting for the point estimate ``n`` (0: where the mean
-        reaches the goal). Targets above today's score are asked of curves that
-        do rise; the calibrated lean makes ``n`` median-unbiased for the true
-        size on held-out curves.
+    level
+        Nominal coverage of the band returned by ``predict``.
     """
     cap = HORIZON_CAP * today
-    grid = today * np.geomspace(1.0, HORIZON_CAP, 600)
+    grid = today * np.geomspace(1.0, HORIZON_CAP, _GRID_POINTS)
     mean, lo, hi = predict(grid)
-    now = f"today's forecast {shown(mean[0]):.4g} (80% {_band(shown, lo[0], hi[0])})"
+    z_band = float(norm.ppf(0.5 + level / 2))
+    chance = _chance_above(goal, float(mean[-1]), float(lo[-1]), float(hi[-1]), z_band)
+    now = f"today's forecast {shown(mean[0]):.4g} ({level:.0%} {_band(shown, lo[0], hi[0])})"
     beyond = f"beyond {HORIZON_CAP:g}x today's data ({cap:,.0f}): not forecastable"
-    # the lean counts only the band's growth beyond today's (today's score is measured)
-    central = mean + lean * np.maximum((hi - mean) - (hi[0] - mean[0]), 0.0)
-    n_mean, n_opt, n_pess = (_first(grid, c, goal) for c in (central, hi, lo))
+    n_opt, n_pess = _first(grid, hi, goal), _first(grid, lo, goal)
     target = shown(goal)
     if mean[0] >= goal:
         reason = f"met now: {now} reaches {target:.4g}"
@@ -100,25 +133,27 @@ def size_for(
                 if math.isfinite(n_pess)
                 else f"; its low end does not, {beyond}"
             )
-        return SizeEstimate(today, today, n_pess, True, reason, True, math.isinf(n_pess))
-    if math.isfinite(n_mean):
-        reason = f"reached by the forecast mean ({now})"
+        return SizeEstimate(today, today, n_pess, True, reason, True, math.isinf(n_pess), chance)
+    if math.isfinite(n_opt):
+        # the median among the curves above the goal at the cap: quantile 1 - chance / 2
+        median_curve = _quantile_curve(mean, lo, hi, 1.0 - chance / 2.0, z_band)
+        n = max(_first(grid, median_curve, goal), n_opt)
+        n = n_opt if math.isinf(n) else n
+        reason = (
+            f"the median size among the forecasts that reach {target:.4g} within "
+            f"{HORIZON_CAP:g}x today's data, which {chance:.0%} of them do ({now})"
+        )
+        if n <= today:
+            reason += "; the target is within today's noise, so today's rows may already do"
         if math.isinf(n_pess):
             reason += f"; the interval's upper end is {beyond}"
-        return SizeEstimate(n_mean, n_opt, n_pess, True, reason, False, math.isinf(n_pess))
-    ceiling = f"{shown(mean[-1]):.4g} (80% {_band(shown, lo[-1], hi[-1])})"
-    if math.isfinite(n_opt):
-        reason = (
-            f"the forecast at {HORIZON_CAP:g}x today's data, {ceiling}, does not reach "
-            f"{target:.4g}; only the optimistic interval bound does (at ~{n_opt:,.0f}); "
-            f"{beyond}"
-        )
-    else:
-        reason = (
-            f"target {target:.4g} is beyond the forecast ceiling {ceiling} at "
-            f"{HORIZON_CAP:g}x today's data ({now})"
-        )
-    return SizeEstimate(math.inf, n_opt, math.inf, False, reason, False, True)
+        return SizeEstimate(n, n_opt, n_pess, True, reason, False, math.isinf(n_pess), chance)
+    ceiling = f"{shown(mean[-1]):.4g} ({level:.0%} {_band(shown, lo[-1], hi[-1])})"
+    reason = (
+        f"target {target:.4g} is beyond the forecast ceiling {ceiling} at "
+        f"{HORIZON_CAP:g}x today's data, even at its optimistic end ({now})"
+    )
+    return SizeEstimate(math.inf, math.inf, math.inf, False, reason, False, True, chance)
 
 
 def _band(shown: Callable[[float], float], lo: float, hi: float) -> str:

@@ -58,9 +58,16 @@ class DataWillNotCloseGap(Rule):
                 f"from {need['lo']:,.0f} to {upper}, so more data is insurance, not a must.",
                 **numbers,
             )
+        chance = need.get("chance")
+        odds = (
+            f" Only {chance:.0%} of the forecast's curves reach it within 100x today's data: "
+            "treat the size as what it takes if it is reachable at all."
+            if chance is not None and chance < 0.5
+            else ""
+        )
         return self.passed(
             f"{rung} reaches the requirement {name} {fmt(level)} at about {need['n']:,.0f} "
             f"training examples (80% interval {need['lo']:,.0f} to {upper}; "
-            f"{today:,} today{cost}).",
+            f"{today:,} today{cost}).{odds}",
             **numbers,
         )
