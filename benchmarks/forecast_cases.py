@@ -165,9 +165,11 @@ def forecast_case(
     case: Case, calibration: object | None = None, *, anchor: bool = True
 ) -> Prediction:
     """mlplan's forecast of ``case`` (anchored on today's test score when ``anchor``)."""
+    from mlplan.core.forecast.needs import monotone_sizes
+
     fc = extrapolated(case, calibration, anchor=anchor)
     targets, _ = needed_targets(case)
-    estimates = [fc.size_for(float(t)) for t in targets]
+    estimates = monotone_sizes(fc, [float(t) for t in targets])  # as the forecast table
     return Prediction(
         fc.mean,
         fc.lo,

@@ -188,9 +188,9 @@ def test_data_needed_on_measured_curves_is_within_2x_and_rarely_called_beyond_re
     """Curves mlplan measured on 10 % of six public tables, truly trained up to 10x.
 
     Before, 20 of the 68 targets these tables reached within 10x today's rows
-    were called "not reachable" (beyond 100x); now 7 are, and 32 sizes are within
-    2x of the size that reached them (33 before). The size is now the median of
-    the forecast curves that reach the target, with their share as its chance.
+    were called "not reachable" (beyond 100x) and 33 sizes were within 2x of the
+    size that reached them; now 7 and 40. The size is the median of the forecast
+    curves that reach the target after today, with their share as its chance.
     """
     from mlplan.core.forecast import extrapolate
 
@@ -219,4 +219,31 @@ def test_data_needed_on_measured_curves_is_within_2x_and_rarely_called_beyond_re
     within = np.mean((ratios_arr >= 0.5) & (ratios_arr <= 2.0))
     assert len(ratios) >= 50
     assert beyond <= 0.15 * len(ratios), f"{beyond} of {len(ratios)} called beyond reach"
-    assert within >= 0.45, f"within 2x {within:.2f}; ratios {np.round(ratios_arr, 2)}"
+    assert within >= 0.55, f"within 2x {within:.2f}; ratios {np.round(ratios_arr, 2)}"
+
+
+def test_a_harder_target_never_needs_fewer_examples() -> None:
+    """Boosting on causaldata's titanic (a measured curve): the raw median size dips.
+
+    The median is taken over fewer curves as the target rises, so 0.9067 came
+    out at fewer examples than 0.8963; the forecast table shows the running
+    maximum instead.
+    """
+    from mlplan.core.forecast import extrapolate
+    from mlplan.core.forecast.needs import monotone_sizes
+
+    record = json.loads((CURVES / "causaldata_titanic__gradient_boosting.json").read_text())
+    test_today = {t["size"]: t["score"] for t in record["truth"]}[record["n_today"]]
+    fc = extrapolate(
+        record["curve"]["sizes"],
+        record["curve"]["scores"],
+        [record["n_train_full"]],
+        bounds=tuple(record["bounds"]),
+        today=record["n_today"],
+        test_score=test_today,
+    )
+    levels = [0.8963, 0.9067]
+    raw = [fc.size_for(level).n for level in levels]
+    assert raw[1] < raw[0]  # the dip is there
+    shown = [estimate.n for estimate in monotone_sizes(fc, levels)]
+    assert shown == [raw[0], raw[0]]

@@ -210,3 +210,24 @@ def test_property_interval_order_and_bounds(
     assert fc.ceiling.lo <= fc.ceiling.mean <= fc.ceiling.hi
     beyond = fc.mean[1:] if higher else -fc.mean[1:]
     assert np.all(np.diff(beyond) >= -1e-12)
+
+
+def test_a_target_inside_todays_band_is_sized_by_the_curves_that_reach_it_later() -> None:
+    """Some curves are above it today; the size is the median of those that reach it later.
+
+    Counting the curves already above the target today, the median was today's
+    size for every automatic target of the demo ("today's rows"), which says
+    nothing about how much data it takes.
+    """
+    curve = 0.8 - 0.05 * (SIZES / SIZES[0]) ** -0.5  # close to its plateau
+    n, y = _with_repeats(SIZES, curve, 0.01)
+    fc = extrapolate(n, y, [4096], test_score=float(curve[-1]) + 0.03)
+    mean, _, hi = (float(v[0]) for v in fc.predict([fc.today]))
+    sizes = []
+    for share in (0.3, 0.6, 0.9):  # of the way from today's forecast to the band's top
+        est = fc.size_for(mean + share * (hi - mean))
+        assert est.reachable and not est.met_now
+        assert est.lo == fc.today < est.n
+        assert "after today" in est.reason
+        sizes.append(est.n)
+    assert sizes == sorted(sizes)  # a higher target never needs fewer examples

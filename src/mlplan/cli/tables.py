@@ -116,7 +116,7 @@ def print_run(out: Console, result: RunResult, advice: Any = None) -> None:
     if result.forecast is not None:
         for rung in result.forecast.rungs:
             needs = "; ".join(
-                f"{n.target:.4g}: {_needed(n, result.n_train)}"
+                f"{n.target:.4g}: {_needed(n)}"
                 + (f" [{_needs_interval(n)}{_chance(n)}]" if n.reachable else "")
                 for n in rung.needs
             )
@@ -160,7 +160,7 @@ def print_forecast(out: Console, result: Forecast) -> None:
         for need in rung.needs:
             table.add_row(
                 f"{need.target:.4g}",
-                _needed(need, result.n_train),
+                _needed(need),
                 _needs_interval(need),
                 "–" if need.chance is None else f"{need.chance:.0%}",
                 count(need.to_label),
@@ -175,17 +175,11 @@ def print_forecast(out: Console, result: Forecast) -> None:
         out.print("chart: " + ", ".join(result.outputs.values()))
 
 
-def _needed(need: TargetNeed, today: float) -> str:
-    """Training examples a target needs: a count, ``met now`` or ``not reachable``.
-
-    A target above today's forecast but inside today's band needs today's rows
-    in most of the futures that reach it: it is within today's noise.
-    """
+def _needed(need: TargetNeed) -> str:
+    """Training examples a target needs: a count, ``met now`` or ``not reachable``."""
     if not need.reachable:
         return "not reachable"
-    if need.met_now:
-        return "met now"
-    return count(need.n) + (" (within today's noise)" if need.n <= today else "")
+    return "met now" if need.met_now else count(need.n)
 
 
 def _needs_interval(need: TargetNeed) -> str:

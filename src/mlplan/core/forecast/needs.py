@@ -5,19 +5,26 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
 
 from mlplan._json import json_ready
 from mlplan.core.data.dataset import Dataset
-from mlplan.core.forecast.extrapolate import Extrapolation, extrapolate
+from mlplan.core.forecast.extrapolate import Extrapolation, SizeEstimate, extrapolate
 from mlplan.core.metrics import MetricPolicy
 from mlplan.errors import MetricError
 from mlplan.records.forecast import Forecast, LearningCurve, RungForecast, TargetNeed
 from mlplan.schema.plan import MetricSection, Plan
 
-__all__ = ["best_rung", "default_forecast_rungs", "forecast_event", "forecast_from_curves"]
+__all__ = [
+    "best_rung",
+    "default_forecast_rungs",
+    "forecast_event",
+    "forecast_from_curves",
+    "monotone_sizes",
+]
 
 
 #: Automatic target levels: these shares of the way from today's forecast to the ceiling.
@@ -126,8 +133,7 @@ def _rung_forecast(
 ) -> RungForecast:
     seconds_at = _fit_time_model(curve)
     needs = []
-    for level in levels:
-        estimate = fitted.size_for(level)
+    for level, estimate in zip(levels, monotone_sizes(fitted, levels), strict=True):
         to_label = max(0.0, estimate.n - n_have) if estimate.reachable else None
         costs = [
             None if cost_per is None or not math.isfinite(n) else max(0.0, n - n_have) * cost_per
@@ -169,6 +175,34 @@ def _rung_forecast(
         today_hi=today_hi,
         test_score=test,
     )
+
+
+def monotone_sizes(fitted: Extrapolation, levels: Sequence[float]) -> list[SizeEstimate]:
+    """Each level's size estimate, a harder level never needing fewer examples.
+
+    Parameters
+    ----------
+    fitted
+        The extrapolated learning curve.
+    levels
+        Target levels in the metric's units, in any order.
+
+    Returns
+    -------
+    list of SizeEstimate
+        One per level, in the order given. The median of the curves reaching a
+        target is taken over fewer curves as the target rises, so on its own it
+        can dip; each size is the largest of the sizes of the easier levels.
+    """
+    sign = 1.0 if fitted.higher_is_better else -1.0
+    estimates = {level: fitted.size_for(level) for level in levels}
+    most = 0.0
+    for level in sorted(estimates, key=lambda v: sign * v):
+        estimate = estimates[level]
+        if estimate.reachable:
+            most = max(most, estimate.n)
+            estimates[level] = replace(estimate, n=most)
+    return [estimates[level] for level in levels]
 
 
 #: "Short of data": the requirement needs more than this many times the labels held.

@@ -7,11 +7,10 @@ today's are not forecast: such an answer is reported as not forecastable.
 The forecast band is read as a distribution of curves: the curve at quantile
 ``u`` runs through the mean at ``u = 0.5`` and through the band's ends at its
 nominal levels (a split normal at each size, one ``u`` for all sizes). A target
-is then reached within the horizon with the *chance* that the curve at the
-horizon lies above it, and the point answer is the median size among the curves
-that do reach it. Asking only how much data a target needs when it is reached
-is what a size forecast is judged on (the truth is the size where the target
-was reached), while the chance says how likely that is; ADR
+is reached within the horizon with the *chance* that the curve there lies above
+it. The point answer is the median size among the curves that reach it after
+today and within the horizon: how much data it takes when more data is what
+it takes, with the chance saying how likely that is. ADR
 docs/design/0003-data-size-forecast.md gives the measurements.
 """
 
@@ -43,8 +42,8 @@ class SizeEstimate:
     ----------
     n : float
         Point estimate: the median size among the forecast curves that reach
-        the target within the horizon (``inf`` when not even the band's
-        optimistic end reaches it); ``today`` when it is met now.
+        the target after today and within the horizon (``inf`` when not even
+        the band's optimistic end reaches it); ``today`` when it is met now.
     lo, hi : float
         Interval for ``n`` at the forecast's level (80 % by default): where the
         band's optimistic and pessimistic ends reach the target; ``hi`` is
@@ -135,16 +134,15 @@ def size_for(
             )
         return SizeEstimate(today, today, n_pess, True, reason, True, math.isinf(n_pess), chance)
     if math.isfinite(n_opt):
-        # the median among the curves above the goal at the cap: quantile 1 - chance / 2
-        median_curve = _quantile_curve(mean, lo, hi, 1.0 - chance / 2.0, z_band)
+        # the curves that reach it after today and by the cap lie between these quantiles
+        already = _chance_above(goal, float(mean[0]), float(lo[0]), float(hi[0]), z_band)
+        median_curve = _quantile_curve(mean, lo, hi, 1.0 - (chance + already) / 2.0, z_band)
         n = max(_first(grid, median_curve, goal), n_opt)
         n = n_opt if math.isinf(n) else n
         reason = (
-            f"the median size among the forecasts that reach {target:.4g} within "
-            f"{HORIZON_CAP:g}x today's data, which {chance:.0%} of them do ({now})"
+            f"the median size among the forecasts that reach {target:.4g} after today and "
+            f"within {HORIZON_CAP:g}x today's data; {chance:.0%} of them reach it by then ({now})"
         )
-        if n <= today:
-            reason += "; the target is within today's noise, so today's rows may already do"
         if math.isinf(n_pess):
             reason += f"; the interval's upper end is {beyond}"
         return SizeEstimate(n, n_opt, n_pess, True, reason, False, math.isinf(n_pess), chance)
