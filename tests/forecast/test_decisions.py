@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from pathlib import Path
 
 import numpy as np
@@ -114,7 +115,15 @@ def test_run_with_forecast_anchors_on_test_scores_and_reuses_the_ladder(
         assert all(s is None for s in seconds)  # not refitted
     assert any("forecasts of test scores" in n for n in payload["forecast"]["notes"])
     for target in payload["targets"]:
-        assert {"met_now", "capped", "reason", "n", "lo", "hi", "reachable"} <= set(target)
+        assert {"met_now", "capped", "chance", "reason", "n", "lo", "hi", "reachable"} <= set(
+            target
+        )
+    # the Markdown report gives each target a line of its own (they ran together before)
+    markdown = (project_dir / "mlplan-out" / "report.md").read_text()
+    needs = [need for rung in payload["forecast"]["rungs"] for need in rung["needs"]]
+    lines = [line for line in markdown.splitlines() if line.startswith("- ") and ": " in line]
+    answers = [line for line in lines if re.search(r"training examples|not reachable", line)]
+    assert len(answers) == len(needs)
 
 
 def test_forecast_without_a_run_says_it_forecasts_cross_validation(project_dir: Path) -> None:
