@@ -8,7 +8,8 @@ measures mlplan before and after a change:
     a model sent to two stages by open findings (a finding about the whole run
     -- leakage, the metric, the requirement -- sends every model);
 ``data vs curve``
-    ADV003 or ADV013 sending to data while ADV014 says no data reaches the
+    ADV003 or ADV013 telling the user to collect data (not merely on hold behind
+    another finding's data stage) while ADV014 says no data reaches the
     requirement, or while the forecast gains less than 0.01 (bounded metrics; 1 %
     of today's value otherwise) at 4x today's training rows;
 ``deploy vs stop``
@@ -61,6 +62,17 @@ def _flat(forecast: dict[str, Any] | None, higher: bool) -> bool:
     return gain < (0.01 if bounded else 0.01 * abs(today))
 
 
+def _collects(finding: Any) -> bool:
+    """Whether the finding itself tells the user to collect data.
+
+    A finding put on hold behind another one's stage says so in its message
+    ("On hold: ADV015 sends the project to the data stage first") and keeps
+    its own proposal, which is what the user reads as its advice.
+    """
+    proposed = finding.numbers.get("proposed_stage", finding.stage)
+    return finding.stage == "data" and proposed == "data"
+
+
 def conflicts(advice: Any, result: Any, forecast: dict[str, Any] | None) -> list[str]:
     """Every conflict a user would read in this run's open advice."""
     open_ = [f for f in advice.findings if f.outcome in ("issue", "tip") and f.stage]
@@ -71,7 +83,7 @@ def conflicts(advice: Any, result: Any, forecast: dict[str, Any] | None) -> list
         if len(stages) > 1:
             out.append(f"two stages: {model} → {', '.join(sorted(stages))}")
     codes = {f.code: f for f in open_}
-    collect = [c for c in ("ADV003", "ADV013") if c in codes and codes[c].stage == "data"]
+    collect = [c for c in ("ADV003", "ADV013") if c in codes and _collects(codes[c])]
     if collect and ("ADV014" in codes or _flat(forecast, result.higher_is_better)):
         why = "ADV014" if "ADV014" in codes else "a flat curve"
         out.append(f"data vs curve: {', '.join(collect)} collect data despite {why}")

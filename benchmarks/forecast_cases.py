@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from sklearn.metrics import roc_auc_score
 
 CURVES = Path(__file__).resolve().parent / "curves" / "e2e"
 HORIZONS = ("2x", "4x", "8x", "full")
@@ -109,6 +110,7 @@ class Prediction:
     needed_hi: np.ndarray
     chance: np.ndarray | None = None  # chance of reaching each target within the horizon
     unreached: np.ndarray | None = None  # predicted n for :func:`unreached_targets`
+    unreached_chance: np.ndarray | None = None  # their chance within the horizon
 
 
 def needed_targets(case: Case) -> tuple[np.ndarray, np.ndarray]:
@@ -170,6 +172,7 @@ def forecast_case(
     fc = extrapolated(case, calibration, anchor=anchor)
     targets, _ = needed_targets(case)
     estimates = monotone_sizes(fc, [float(t) for t in targets])  # as the forecast table
+    never = [fc.size_for(float(t)) for t in unreached_targets(case)]
     return Prediction(
         fc.mean,
         fc.lo,
@@ -178,7 +181,8 @@ def forecast_case(
         np.array([e.lo for e in estimates]),
         np.array([e.hi for e in estimates]),
         np.array([e.chance for e in estimates]),
-        np.array([fc.size_for(float(t)).n for t in unreached_targets(case)]),
+        np.array([e.n for e in never]),
+        np.array([e.chance for e in never]),
     )
 
 
@@ -208,6 +212,8 @@ def score(cases: list[Case], predictions: list[Prediction]) -> dict[str, float]:
     err: dict[str, list[float]] = {h: [] for h in HORIZONS}
     cov: dict[str, list[bool]] = {h: [] for h in HORIZONS}
     within, n_cov, beyond, promised = [], [], [], []
+    chances: list[float] = []
+    reached: list[bool] = []
     for case, p in zip(cases, predictions, strict=True):
         for i, h in enumerate(HORIZONS):
             t = case.truth[i]
@@ -221,15 +227,24 @@ def score(cases: list[Case], predictions: list[Prediction]) -> dict[str, float]:
             within.extend(((ratio >= 0.5) & (ratio <= 2.0)).tolist())
             n_cov.extend(((p.needed_lo <= true_n) & (true_n <= p.needed_hi)).tolist())
             beyond.extend((~np.isfinite(p.needed)).tolist())
+            if p.chance is not None:
+                chances.extend(p.chance.tolist())
+                reached.extend([True] * len(p.chance))
         if p.unreached is not None and len(p.unreached):
             # a target no size up to the full table reached, promised by half of it
             promised.extend((p.unreached < 0.5 * case.query[-1]).tolist())
+            if p.unreached_chance is not None:
+                chances.extend(p.unreached_chance.tolist())
+                reached.extend([False] * len(p.unreached_chance))
     out = {f"mae_{h}": float(np.mean(err[h])) for h in HORIZONS}
     out.update({f"cov_{h}": float(np.mean(cov[h])) for h in HORIZONS})
     out["within2x"] = float(np.mean(within)) if within else math.nan
     out["n_covered"] = float(np.mean(n_cov)) if n_cov else math.nan
     out["said_beyond"] = float(np.mean(beyond)) if beyond else math.nan
     out["promised"] = float(np.mean(promised)) if promised else math.nan
+    out["chance_auc"] = (
+        float(roc_auc_score(reached, chances)) if len(set(reached)) == 2 else math.nan
+    )
     out["n_points"] = float(sum(len(v) for v in err.values()))
     out["n_targets"] = float(len(within))
     return out
