@@ -32,6 +32,8 @@ Predict = Callable[[FloatArray], tuple[FloatArray, FloatArray, FloatArray]]
 
 #: Points of the size grid between today and the horizon (geometric).
 _GRID_POINTS = 600
+#: The highest band quantile a size is read from.
+_TOP_QUANTILE = 0.999
 
 
 @dataclass(frozen=True)
@@ -136,7 +138,9 @@ def size_for(
     if math.isfinite(n_opt):
         # the curves that reach it after today and by the cap lie between these quantiles
         already = _chance_above(goal, float(mean[0]), float(lo[0]), float(hi[0]), z_band)
-        median_curve = _quantile_curve(mean, lo, hi, 1.0 - (chance + already) / 2.0, z_band)
+        # (capped below 1: a band clipped at the metric's bound can leave both chances at 0)
+        quantile = min(1.0 - (chance + already) / 2.0, _TOP_QUANTILE)
+        median_curve = _quantile_curve(mean, lo, hi, quantile, z_band)
         n = max(_first(grid, median_curve, goal), n_opt)
         n = n_opt if math.isinf(n) else n
         reason = (
