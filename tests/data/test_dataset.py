@@ -87,3 +87,16 @@ def test_missing_and_unsupported_files(tmp_path) -> None:
     (tmp_path / "data.xlsx").write_text("x")
     with pytest.raises(DataError, match=r"unsupported format '.xlsx'; allowed: .csv"):
         read_table(tmp_path / "data.xlsx")
+
+
+def test_float_ids_read_as_integers_and_an_infinity_as_itself() -> None:
+    """``3.0`` is the id ``"3"``; a column holding ``inf`` keeps its floats (found by fuzzing:
+    a predictions file whose label column held ``inf`` crashed in ``np.mod``)."""
+    import warnings
+
+    from mlplan.core.data.dataset import normalise_ids
+
+    assert list(normalise_ids(pd.Series([3.0, 4.0]))) == ["3", "4"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert list(normalise_ids(pd.Series([0.0, float("inf")]))) == ["0.0", "inf"]

@@ -166,7 +166,8 @@ def _ids(frame: pd.DataFrame, id_column: str | None) -> pd.Index:
 def _integral(values: pd.Series) -> bool:
     array = values.to_numpy(dtype=float, na_value=np.nan)
     array = array[~np.isnan(array)]
-    return bool(np.all(np.mod(array, 1) == 0))
+    # an infinity is not an integer (and np.mod of it warns)
+    return bool(np.isfinite(array).all() and np.all(np.mod(array, 1) == 0))
 
 
 def _encode_target(
