@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from pathlib import Path
@@ -165,68 +164,30 @@ def test_a_fit_that_fails_on_a_tiny_subset_does_not_sink_the_curve() -> None:
     assert any("fits failed and score as undefined" in n for n in curve.notes)
 
 
-CURVES = Path(__file__).resolve().parents[2] / "benchmarks" / "curves" / "e2e"
-
-
-def _reached_targets(record: dict) -> list[tuple[float, float]]:
-    """(target, true size): each test score above today's, first reached at that size."""
-    sign = 1.0 if record["higher_is_better"] else -1.0
-    truth = {t["size"]: t["score"] for t in record["truth"] if t["score"] is not None}
-    today = truth.get(record["n_today"])
-    if today is None:
-        return []
-    later = sorted((n, sign * s) for n, s in truth.items() if n > record["n_today"])
-    return [
-        (sign * level, next(n for n, s in later if s >= level))
-        for level in sorted({s for _, s in later if s > sign * today})
-    ]
-
-
-#: The benchmark's end-to-end tables: public tables, measured from 10 % of their rows.
-END_TO_END = (
-    "flights",
-    "modeldata_wa_churn",
-    "modeldata_lending_club",
-    "ggplot2_diamonds",
-    "amazon_reviews",
-    "Ecdat_Hmda",
-)
-
-
 def test_data_needed_on_measured_curves_is_within_2x_and_rarely_called_beyond_reach() -> None:
     """Curves mlplan measured on 10 % of six public tables, truly trained up to 10x.
 
-    Before, 20 of the 68 targets these tables reached within 10x today's rows
-    were called "not reachable" (beyond 100x) and 33 sizes were within 2x of the
-    size that reached them; now 7 and 40. The size is the median of the forecast
-    curves that reach the target after today, with their share as its chance.
+    The benchmark's end-to-end cases (``benchmarks/bench_forecast.py``). Before,
+    20 of the 68 targets these tables reached within 10x today's rows were called
+    "not reachable" (beyond 100x) and 33 sizes were within 2x of the size that
+    reached them; now 7 and 40. The size is the median of the forecast curves
+    that reach the target after today, with their share as its chance.
     """
-    from mlplan.core.forecast import extrapolate
+    from bench_forecast import END_TO_END, LEARNERS
+    from forecast_cases import extrapolated, load_records, make_cases, needed_targets
 
     ratios, beyond = [], 0
-    for path in sorted(p for t in END_TO_END for p in CURVES.glob(f"{t}__*.json")):
-        record = json.loads(path.read_text())
-        if record["rung"] == "dummy":
+    for case in make_cases(load_records()):
+        if case.table not in END_TO_END or case.rung not in LEARNERS:
             continue
-        scores = [np.nan if s is None else s for s in record["curve"]["scores"]]
-        keep = np.isfinite(scores)
-        test_today = {t["size"]: t["score"] for t in record["truth"]}[record["n_today"]]
-        fc = extrapolate(
-            np.asarray(record["curve"]["sizes"])[keep],
-            np.asarray(scores)[keep],
-            [record["n_train_full"]],
-            higher_is_better=record["higher_is_better"],
-            bounds=tuple(record["bounds"]),
-            today=record["n_today"],
-            test_score=test_today,
-        )
-        for target, size in _reached_targets(record):
-            est = fc.size_for(target)
+        fc = extrapolated(case)  # the shipped calibration, anchored on today's test score
+        for target, size in zip(*needed_targets(case), strict=True):
+            est = fc.size_for(float(target))
             beyond += not est.reachable
             ratios.append(est.n / size)
     ratios_arr = np.asarray(ratios)
     within = np.mean((ratios_arr >= 0.5) & (ratios_arr <= 2.0))
-    assert len(ratios) >= 50
+    assert len(ratios) == 68
     assert beyond <= 0.15 * len(ratios), f"{beyond} of {len(ratios)} called beyond reach"
     assert within >= 0.55, f"within 2x {within:.2f}; ratios {np.round(ratios_arr, 2)}"
 
@@ -238,19 +199,16 @@ def test_a_harder_target_never_needs_fewer_examples() -> None:
     out at fewer examples than 0.8963; the forecast table shows the running
     maximum instead.
     """
-    from mlplan.core.forecast import extrapolate
+    from forecast_cases import extrapolated, load_records, make_cases
+
     from mlplan.core.forecast.needs import monotone_sizes
 
-    record = json.loads((CURVES / "causaldata_titanic__gradient_boosting.json").read_text())
-    test_today = {t["size"]: t["score"] for t in record["truth"]}[record["n_today"]]
-    fc = extrapolate(
-        record["curve"]["sizes"],
-        record["curve"]["scores"],
-        [record["n_train_full"]],
-        bounds=tuple(record["bounds"]),
-        today=record["n_today"],
-        test_score=test_today,
-    )
+    [case] = [
+        c
+        for c in make_cases(load_records())
+        if (c.table, c.rung) == ("causaldata_titanic", "gradient_boosting")
+    ]
+    fc = extrapolated(case)
     levels = [0.8963, 0.9067]
     raw = [fc.size_for(level).n for level in levels]
     assert raw[1] < raw[0]  # the dip is there

@@ -141,8 +141,8 @@ def size_for(
         # (capped below 1: a band clipped at the metric's bound can leave both chances at 0)
         quantile = min(1.0 - (chance + already) / 2.0, _TOP_QUANTILE)
         median_curve = _quantile_curve(mean, lo, hi, quantile, z_band)
-        n = max(_first(grid, median_curve, goal), n_opt)
-        n = n_opt if math.isinf(n) else n
+        crossing = _first(grid, median_curve, goal)
+        n = n_opt if math.isinf(crossing) else max(crossing, n_opt)
         reason = (
             f"the median size among the forecasts that reach {target:.4g} after today and "
             f"within {HORIZON_CAP:g}x today's data; {chance:.0%} of them reach it by then ({now})"
