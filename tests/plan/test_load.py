@@ -40,6 +40,15 @@ def test_unknown_key_names_key_line_and_suggestion() -> None:
     assert "did you mean 'target'" in message
 
 
+def test_a_misspelt_required_key_is_named_as_the_typo() -> None:
+    """``metrik:`` for ``metric:`` said "missing required key 'metric'", hiding the typo."""
+    with pytest.raises(PlanError) as info:
+        parse_plan(GOOD.replace("metric:", "metrik:"), source="mlplan.yaml")
+    message = str(info.value)
+    assert "unknown key 'metrik' (did you mean 'metric'?)" in message
+    assert "\n" not in message
+
+
 def test_wrong_type_points_at_the_line() -> None:
     """A value of the wrong type names the key, the line and what was given."""
     text = GOOD + "baselines:\n  cv_folds: many\n"

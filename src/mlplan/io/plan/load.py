@@ -201,12 +201,14 @@ def parse_yaml_model(
 def _describe(
     exc: ValidationError, root: yaml.Node | None, source: str, model: type[BaseModel] = Plan
 ) -> str:
-    """Turn pydantic's first error into one line pointing at the key and line.
+    """Turn pydantic's first error (an unknown key first) into one line at the key and line.
 
     ``model`` is the schema that was validated (it names the allowed keys); the
     ideas file of :mod:`mlplan.core.portfolio` reuses this with its own schema.
     """
-    error = exc.errors()[0]
+    errors = exc.errors()
+    # a misspelt required key is both missing and unknown: the unknown one names the typo
+    error = next((e for e in errors if e["type"] == "extra_forbidden"), errors[0])
     loc = tuple(error["loc"])
     key = ".".join(str(part) for part in loc) or "<root>"
     line = _line_of(root, loc)
