@@ -71,10 +71,15 @@ def test_cli_forecast_writes_a_chart(cli, project_dir: Path) -> None:
     assert payload["rungs"][0]["needs"][0]["target"] == 0.3
 
 
-def test_target_outside_the_metric_range_is_bad_input(cli, project_dir: Path) -> None:
-    result = cli("forecast", "-p", project_dir, "--rung", "linear", "--target", "1.5")
+@pytest.mark.parametrize(
+    ("target", "said"), [("1.5", "--target 1.5: outside the range"), ("nan", "not a finite")]
+)
+def test_target_outside_the_metric_range_is_bad_input(
+    cli, project_dir: Path, target: str, said: str
+) -> None:
+    result = cli("forecast", "-p", project_dir, "--rung", "linear", "--target", target)
     assert result.code == 2
-    assert "--target 1.5: outside the range" in result.err
+    assert said in result.err and len(result.err.strip().splitlines()) == 1
 
 
 def test_too_few_rows_for_two_sizes() -> None:

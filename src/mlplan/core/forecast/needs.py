@@ -280,6 +280,9 @@ def _target_levels(
     """The levels asked for, else the requirement and levels from today to the ceiling."""
     if targets:
         levels = [float(t) for t in targets]
+        for level in levels:
+            if not math.isfinite(level):
+                raise MetricError(f"--target {level}: not a finite number")
         if bounds is not None:
             for level in levels:
                 if not bounds[0] <= level <= bounds[1]:
